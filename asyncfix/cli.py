@@ -1,0 +1,292 @@
+"""The ``asyncfix`` command: options, config, write mode, output, exit code.
+
+No rewrite logic lives here: see engine.py and fixers/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import ConfigError, find_pyproject, load
+from .files import DEFAULT_EXCLUDES, Discovery, common_parent, find_project_root
+from .fixers import selected
+from .model import EVENT_LOOPS, FileResult, Settings
+from .report import colour_diff, finding_line, summary
+from .runner import Job, default_jobs, run_all, run_data
+
+EXIT_OK = 0
+EXIT_CHANGES = 1
+EXIT_USAGE = 2
+EXIT_ERROR = 123
+
+EPILOG = """\b
+Examples:
+  asyncfix src/                 fix every file under src/ in place
+  asyncfix --diff src/          show what would change, write nothing (CI)
+  asyncfix --check .            list the files that would change
+  asyncfix - < bot.py           fix standard input, print the result
+  asyncfix --select ASYNC251 .  only the time.sleep fix
+
+\b
+Exit status: 0 nothing to fix or report; 1 a file was (or would be) changed
+or a blocking call is left to fix by hand; 123 a file could not be read,
+parsed or written; 2 bad usage or configuration.
+"""
+
+
+def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Repeated and comma-separated option values, flattened; None if not given."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.secho(f"asyncfix: error: {message}", err=True, fg="red")
+    sys.exit(EXIT_USAGE)
+
+
+@click.command(
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, allow_dash=True, path_type=str),
+)
+@click.option("--diff", is_flag=True, help="Print unified diffs to stdout; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The name of the file read from `-`, for messages, config and excludes.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Rule codes or prefixes to run (comma-separated; default: all).",
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to skip."
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERNS",
+    help="Gitignore-style patterns to skip, replacing the defaults (.git, .venv, build, ...).",
+)
+@click.option(
+    "--extend-exclude",
+    multiple=True,
+    metavar="PATTERNS",
+    help="Patterns to skip in addition to the defaults.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    default=None,
+    help="Apply the excludes to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip files matched by .gitignore (default: on).",
+)
+@click.option(
+    "--event-loop",
+    type=click.Choice(EVENT_LOOPS),
+    default=None,
+    help="Library the fixed code awaits; auto follows each module's imports.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read [tool.asyncfix] from this file instead of the nearest pyproject.toml.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the diff (default: when stdout is a terminal and NO_COLOR is unset).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print findings and errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
+@click.version_option(__version__, "--version", prog_name="asyncfix")
+def main(
+    paths: tuple[str, ...],
+    diff: bool,
+    check: bool,
+    stdin_filename: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    force_exclude: bool | None,
+    respect_gitignore: bool | None,
+    event_loop: str | None,
+    config_file: Path | None,
+    jobs: int | None,
+    color: bool | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Fix blocking calls inside `async def`.
+
+    Rewrites each PATH (a file, a directory walked for *.py files, or - for
+    standard input) so that coroutines stop stalling the event loop:
+    time.sleep(x) becomes await asyncio.sleep(x).  Calls that cannot be
+    fixed without changing behaviour are reported, never rewritten.
+    """
+    uses_stdin = "-" in paths
+    if uses_stdin and len(paths) > 1:
+        _fail("`-` (standard input) cannot be combined with other paths")
+    named = [Path(stdin_filename)] if uses_stdin and stdin_filename else []
+    named += [Path(p) for p in paths if p != "-"]
+    root = find_project_root(named)
+    try:
+        config = _read_config(config_file, named)
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    settings_kwargs: dict[str, Any] = {
+        "select": _split(select) or tuple(config.get("select", ("ALL",))),
+        "ignore": _split(ignore) or tuple(config.get("ignore", ())),
+        "event_loop": event_loop or config.get("event-loop", "auto"),
+    }
+    settings = Settings(**settings_kwargs)
+    try:
+        selected(settings)
+    except ValueError as error:
+        _fail(str(error))
+    discovery = Discovery(
+        root=root,
+        exclude=[
+            *(_split(exclude) or config.get("exclude", DEFAULT_EXCLUDES)),
+            *(_split(extend_exclude) or config.get("extend-exclude", ())),
+        ],
+        force_exclude=_pick(force_exclude, config.get("force-exclude"), False),
+        respect_gitignore=_pick(respect_gitignore, config.get("respect-gitignore"), True),
+    )
+    use_colour = _colour(color)
+    if uses_stdin:
+        sys.exit(_run_stdin(stdin_filename, settings, discovery, diff, check, quiet, use_colour))
+    files = discovery.files([Path(p) for p in paths])
+    if verbose:
+        for skipped in discovery.skipped:
+            click.echo(f"skipped {skipped}", err=True)
+    write = not (diff or check)
+    work = [Job(str(f), _display(f), write=write, diff=diff) for f in files]
+    results: list[FileResult] = []
+    for result in run_all(work, settings, jobs or default_jobs()):
+        _print_result(result, write=write, check=check, quiet=quiet, colour=use_colour)
+        results.append(result)
+    if not quiet:
+        if not files:
+            click.echo("No Python files found; nothing to do.", err=True)
+        else:
+            click.echo(summary(results, write=write), err=True)
+    sys.exit(_exit_code(results))
+
+
+def _read_config(config_file: Path | None, named: Sequence[Path]) -> dict[str, Any]:
+    path = config_file or find_pyproject(common_parent(named))
+    return load(path) if path is not None else {}
+
+
+def _pick(flag: bool | None, configured: bool | None, default: bool) -> bool:
+    if flag is not None:
+        return flag
+    return default if configured is None else configured
+
+
+def _colour(flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _display(path: Path) -> str:
+    """The path as the user will recognise it: relative to cwd when inside it."""
+    text = os.path.normpath(path)
+    if os.path.isabs(text):
+        try:
+            return Path(text).relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return Path(text).as_posix()
+    return Path(text).as_posix()
+
+
+def _print_result(
+    result: FileResult, *, write: bool, check: bool, quiet: bool, colour: bool
+) -> None:
+    if result.error:
+        click.echo(f"{result.path}: {result.error}", err=True)
+    if result.diff:
+        click.echo(colour_diff(result.diff) if colour else result.diff, nl=False)
+    if result.changed and not quiet:
+        if result.written:
+            click.echo(f"fixed {result.path} ({len(result.fixes)})", err=True)
+        elif check:
+            click.echo(f"would fix {result.path}", err=True)
+    for finding in result.findings:
+        click.echo(finding_line(result.path, finding))
+
+
+def _run_stdin(
+    filename: str | None,
+    settings: Settings,
+    discovery: Discovery,
+    diff: bool,
+    check: bool,
+    quiet: bool,
+    colour: bool,
+) -> int:
+    display = Path(filename).as_posix() if filename else "-"
+    data = sys.stdin.buffer.read()
+    if filename and discovery.force_exclude and discovery.excluded(Path(filename), is_dir=False):
+        if not (diff or check):
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    result = run_data(data, display, settings, diff=diff)
+    if result.error:
+        click.echo(f"{display}: {result.error}", err=True)
+    if diff and result.diff:
+        click.echo(colour_diff(result.diff) if colour else result.diff, nl=False)
+    elif not (diff or check):
+        sys.stdout.buffer.write(result.output if result.output is not None else data)
+        sys.stdout.flush()
+    if check and result.changed and not quiet:
+        click.echo(f"would fix {display}", err=True)
+    # stdout carries the code: findings go to stderr here.
+    for finding in result.findings:
+        click.echo(finding_line(display, finding), err=True)
+    return _exit_code([result])
+
+
+def _exit_code(results: Sequence[FileResult]) -> int:
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    if any(r.changed or r.findings for r in results):
+        return EXIT_CHANGES
+    return EXIT_OK

@@ -1,0 +1,70 @@
+"""``[tool.asyncfix]`` in pyproject.toml, read and checked."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .model import EVENT_LOOPS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9 and 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message says what to change."""
+
+
+# key -> (expected type, description for the error message)
+_LISTS = ("exclude", "extend-exclude", "select", "ignore")
+_BOOLS = ("force-exclude", "respect-gitignore")
+KEYS = (*_LISTS, *_BOOLS, "event-loop")
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The validated ``[tool.asyncfix]`` table of ``path`` (empty when absent).
+
+    Raises ConfigError for unreadable TOML, an unknown key or a bad value.
+    """
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    table = document.get("tool", {}).get("asyncfix", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.asyncfix] must be a table")
+    for key, value in table.items():
+        _check(path, key, value)
+    return table
+
+
+def _check(path: Path, key: str, value: object) -> None:
+    where = f"{path}: [tool.asyncfix] {key}"
+    if key in _LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    elif key in _BOOLS:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    elif key == "event-loop":
+        if value not in EVENT_LOOPS:
+            raise ConfigError(f"{where}: expected one of {', '.join(EVENT_LOOPS)}, got {value!r}")
+    else:
+        raise ConfigError(
+            f"{path}: [tool.asyncfix] has an unknown key {key!r} (known: {', '.join(KEYS)})"
+        )

@@ -1,0 +1,100 @@
+"""ASYNC251: ``time.sleep()`` inside ``async def`` -> ``await asyncio.sleep()``."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import QualifiedNameSource
+
+from . import Fixer, register
+
+TARGET = "time.sleep"
+
+
+@register
+class SleepFixer(Fixer):
+    """``time.sleep(x)`` stalls every task on the loop for ``x`` seconds.
+
+    Directly inside an ``async def`` it becomes ``await asyncio.sleep(x)`` (or
+    ``trio.sleep`` / ``anyio.sleep``, following the module).  An already-awaited
+    ``await time.sleep(x)`` (which sleeps, then raises TypeError) gets the right
+    callee and no second ``await``.
+    """
+
+    code = "ASYNC251"
+    name = "blocking-sleep"
+    summary = "`time.sleep()` in `async def` -> `await asyncio.sleep()`"
+    triggers = (b"sleep",)
+    targets = frozenset({TARGET})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._awaited: set[cst.Call] = set()
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        if isinstance(node.expression, cst.Call):
+            self._awaited.add(node.expression)
+        return True
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        binding = self._binding(original_node.func)
+        if binding is None:
+            return updated_node
+        where = self.async_context()
+        if not where.in_async or self.silenced(original_node):
+            return updated_node
+        awaited = original_node in self._awaited
+        reason = binding or self._argument_problem(original_node)
+        if reason is None and where.blocker is not None and not awaited:
+            reason = f"it is inside {where.blocker}"
+        reference = self.loop_reference(original_node) if reason is None else None
+        if reason is None and reference is None:
+            reason = f"the name `{self.loop}` means something else here"
+        if reason is not None or reference is None:
+            self.report(original_node, f"`time.sleep()` blocks the event loop; not fixed: {reason}")
+            return updated_node
+        return self._rewrite(original_node, updated_node, reference, awaited)
+
+    def _binding(self, func: cst.BaseExpression) -> str | None:
+        """None: not time.sleep. "": surely time.sleep. Else why it is unclear."""
+        names = self.qualified_names(func)
+        is_sleep = {q.name == TARGET and q.source is QualifiedNameSource.IMPORT for q in names}
+        if is_sleep != {True, False} and is_sleep != {True}:
+            return None
+        if is_sleep == {True}:
+            return ""
+        others = sorted(q.name for q in names if q.name != TARGET)
+        also = f" (also {', '.join(others)})" if others else ""
+        return f"the name is bound to more than time.sleep{also}; cannot tell which one runs"
+
+    @staticmethod
+    def _argument_problem(call: cst.Call) -> str | None:
+        args = call.args
+        if len(args) == 1 and args[0].keyword is None and not args[0].star:
+            return None
+        return "expected exactly one positional argument (the seconds)"
+
+    def _rewrite(
+        self, original: cst.Call, updated: cst.Call, reference: str, awaited: bool
+    ) -> cst.BaseExpression:
+        func = cst.Attribute(value=cst.Name(reference), attr=cst.Name("sleep"))
+        if reference == self.loop:
+            AddImportsVisitor.add_needed_import(self.context, self.loop)
+        RemoveImportsVisitor.remove_unused_import_by_node(self.context, original.func)
+        self.record_fix(original, f"`time.sleep()` -> `await {reference}.sleep()`")
+        if awaited:
+            return updated.with_changes(func=func)
+        lpar, rpar = updated.lpar, updated.rpar
+        if not lpar and self._needs_parentheses(original):
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        call = updated.with_changes(func=func, lpar=[], rpar=[])
+        return cst.Await(expression=call, lpar=lpar, rpar=rpar)
+
+    def _needs_parentheses(self, call: cst.Call) -> bool:
+        """``await`` binds looser than ``.attr``, ``[i]`` and ``(...)`` after it."""
+        parent = self.parent(call)
+        if isinstance(parent, (cst.Attribute, cst.Subscript)):
+            return parent.value is call
+        if isinstance(parent, cst.Call):
+            return parent.func is call
+        return False

@@ -1,0 +1,91 @@
+"""A run over many files: read, fix, write or diff; in order, in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .engine import fix_bytes
+from .files import write_atomically
+from .model import FileResult, Settings
+from .report import unified_diff
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to process: where it is, how it is named in output, what to do."""
+
+    path: str
+    display: str
+    write: bool
+    diff: bool
+
+
+def run_file(job: Job, settings: Settings) -> FileResult:
+    """Process one file completely; never raises."""
+    try:
+        data = Path(job.path).read_bytes()
+    except OSError as error:
+        return FileResult(job.display, error=f"cannot read: {error.strerror or error}")
+    try:
+        return _fix(job, data, settings)
+    except Exception as error:  # one bad file never stops the run
+        return FileResult(job.display, error=f"internal error: {type(error).__name__}: {error}")
+
+
+def run_data(data: bytes, display: str, settings: Settings, *, diff: bool) -> FileResult:
+    """Process standard input: the result carries the whole new text."""
+    try:
+        return _fix(Job("-", display, write=False, diff=diff), data, settings)
+    except Exception as error:
+        return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
+
+
+def _fix(job: Job, data: bytes, settings: Settings) -> FileResult:
+    new, old_text, result = fix_bytes(data, filename=job.display, settings=settings)
+    base = FileResult(
+        job.display,
+        fixes=result.fixes,
+        findings=result.findings,
+        error=result.error,
+        changed=result.changed and result.error is None,
+        output=new if job.path == "-" else None,
+    )
+    if not base.changed:
+        return base
+    diff = unified_diff(old_text, result.source, job.display) if job.diff else None
+    if not job.write:
+        return replace(base, diff=diff)
+    try:
+        write_atomically(Path(job.path), new)
+    except OSError as error:
+        return replace(base, changed=False, error=f"cannot write: {error.strerror or error}")
+    return replace(base, diff=diff, written=True)
+
+
+def run_all(jobs: Sequence[Job], settings: Settings, workers: int) -> Iterator[FileResult]:
+    """Results in the order of ``jobs``, streamed as they are ready."""
+    if workers <= 1 or len(jobs) < 2:
+        for job in jobs:
+            yield run_file(job, settings)
+        return
+    workers = min(workers, len(jobs))
+    chunksize = max(1, min(64, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+        yield from pool.map(run_file, jobs, [settings] * len(jobs), chunksize=chunksize)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: the workers start with asyncfix and LibCST already imported.
+    if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
