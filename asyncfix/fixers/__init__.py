@@ -113,6 +113,19 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
+    def needs_parentheses(self, node: cst.CSTNode) -> bool:
+        """An ``await`` put where ``node`` is needs parentheses.
+
+        ``await`` binds looser than ``.attr``, ``[i]`` and ``(...)`` after it:
+        ``await x.y`` awaits ``x.y``, not ``x``.
+        """
+        parent = self.parent(node)
+        if isinstance(parent, (cst.Attribute, cst.Subscript)):
+            return parent.value is node
+        if isinstance(parent, cst.Call):
+            return parent.func is node
+        return False
+
 
 def _names_only(names: set[QualifiedName], module: str) -> bool:
     """Every binding is an import of ``module`` itself (or there is none)."""

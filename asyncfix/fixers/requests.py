@@ -1,0 +1,1300 @@
+"""ASYNC210: ``requests`` calls inside ``async def`` -> aiohttp.
+
+The statement holding the call becomes an ``async with session.get(...) as r:``
+block; the statements after it that use the response move into that block, up
+to the last use, and each use is mapped (``r.json()`` -> ``await
+r.json(content_type=None)``, ``r.status_code`` -> ``r.status``, ...).  All the
+plain calls of one function share one ``aiohttp.ClientSession``.
+
+A function is rewritten whole or not at all: if any of its ``requests`` calls
+has no faithful aiohttp form (an argument, a response use, an evaluation order
+that would change), every call in it is reported and the function is left
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import QualifiedNameSource, ScopeProvider
+
+from ..scope import AsyncContextTracker, Context
+from . import Fixer, register
+
+METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+PLAIN_CALLS = {f"requests.{m}": m for m in METHODS} | {f"requests.api.{m}": m for m in METHODS}
+SESSION_FACTORIES = {"requests.Session", "requests.session", "requests.sessions.Session"}
+
+# Positional parameters after the url, in requests' own signatures.
+POSITIONAL = {
+    "get": ("params",),
+    "post": ("data", "json"),
+    "put": ("data",),
+    "patch": ("data",),
+}
+SESSION_POSITIONAL = {"post": ("data", "json"), "put": ("data",), "patch": ("data",)}
+KEPT_KEYWORDS = {"params", "headers", "json", "data", "cookies", "allow_redirects"}
+
+# requests exception -> what aiohttp raises for the same failure.
+EXCEPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "RequestException": (("aiohttp", "ClientError"), ("asyncio", "TimeoutError")),
+    "HTTPError": (("aiohttp", "ClientResponseError"),),
+    "ConnectionError": (("aiohttp", "ClientConnectionError"),),
+    "Timeout": (("asyncio", "TimeoutError"),),
+    "ReadTimeout": (("asyncio", "TimeoutError"),),
+    "ConnectTimeout": (("asyncio", "TimeoutError"),),
+    "TooManyRedirects": (("aiohttp", "TooManyRedirects"),),
+}
+
+# Response attributes that read the body: they become awaited calls.
+AWAITED_READS = {"text": "text", "content": "read"}
+SAME_NAME = {"ok", "headers", "reason"}
+NO_EQUIVALENT = {
+    "elapsed": "aiohttp does not measure it",
+    "raw": "aiohttp has no urllib3 raw stream",
+    "cookies": "aiohttp's response cookies are a different type",
+    "encoding": "aiohttp picks the encoding per call (`text(encoding=...)`)",
+    "apparent_encoding": "aiohttp does not guess encodings",
+    "request": "aiohttp has no PreparedRequest",
+    "links": "aiohttp's `links` has another shape",
+    "next": "aiohttp does not prepare the next request",
+    "is_redirect": "aiohttp follows or returns redirects differently",
+    "iter_lines": "aiohttp's line iterator keeps the line endings",
+    "close": "the `async with` block releases the response",
+}
+
+Node = cst.CSTNode
+
+
+class Unfixable(Exception):
+    """Raised during planning: the call (and so its function) is reported."""
+
+    def __init__(self, node: Node, reason: str) -> None:
+        super().__init__(reason)
+        self.node = node
+        self.reason = reason
+
+
+@dataclass
+class Request:
+    """One requests call and how it will be rewritten."""
+
+    call: cst.Call
+    method: str
+    session: str | None  # the user's own session variable, or None for the shared one
+    statement: cst.BaseStatement | None = None
+    form: str = ""  # "assign", "with", "bare", "hoist"
+    name: str | None = None  # response variable (the user's, or a fresh one when hoisted)
+    last: cst.BaseStatement | None = None  # last statement of the block that moves in
+
+
+@dataclass
+class FunctionPlan:
+    """Everything one async function needs, decided before anything changes."""
+
+    function: cst.FunctionDef
+    requests: list[Request] = field(default_factory=list)
+    # `s = requests.Session()` statements -> (name, last statement using it)
+    sessions: dict[cst.BaseStatement, tuple[str, cst.BaseStatement]] = field(default_factory=dict)
+    session_withs: set[cst.With] = field(default_factory=set)  # `with Session() as s`
+    dropped: set[cst.BaseStatement] = field(default_factory=set)  # `s.close()`
+    shared_session: str | None = None
+    replacements: dict[Node, Callable[[Node], Node]] = field(default_factory=dict)
+    async_fors: dict[cst.For, cst.Call] = field(default_factory=dict)
+    handlers: dict[Node, cst.BaseExpression] = field(default_factory=dict)
+    needs: set[str] = field(default_factory=set)
+    removed_references: list[Node] = field(default_factory=list)
+
+
+class _Collector(AsyncContextTracker):
+    """First pass: every call and attribute inside an async def, with its context."""
+
+    def __init__(self, fixer: RequestsFixer) -> None:
+        super().__init__()
+        self.fixer = fixer
+        self.functions: list[cst.FunctionDef] = []
+        self.owner: dict[Node, cst.FunctionDef] = {}
+        self.contexts: dict[Node, Context] = {}
+        self.calls: dict[cst.FunctionDef, list[cst.Call]] = {}
+        self._stack: list[cst.FunctionDef | None] = []
+        # every identifier each async function mentions (nested scopes included):
+        # fresh names must not clash with any of them
+        self.names: dict[cst.FunctionDef, set[str]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._stack.append(node if node.asynchronous else None)
+        if node.asynchronous:
+            self.functions.append(node)
+            self.calls[node] = []
+            self.names[node] = set()
+        return True
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self._stack.pop()
+        return updated_node
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self._stack.append(None)
+        return True
+
+    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.Lambda:
+        self._stack.pop()
+        return updated_node
+
+    def visit_Name(self, node: cst.Name) -> bool:
+        for function in self._stack:
+            if function is not None:
+                self.names[function].add(node.value)
+        return False
+
+    def _note(self, node: Node) -> None:
+        function = next((f for f in reversed(self._stack) if f is not None), None)
+        if function is not None:
+            self.owner[node] = function
+            self.contexts[node] = self.async_context()
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self._note(node)
+        function = self.owner.get(node)
+        if function is not None and self.fixer.is_candidate(node):
+            self.calls[function].append(node)
+        return True
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self._note(node)
+        return True
+
+    def visit_For(self, node: cst.For) -> bool:
+        self._note(node)
+        return True
+
+
+@register
+class RequestsFixer(Fixer):
+    """``requests`` blocks the event loop for a whole HTTP round trip.
+
+    Inside an ``async def``, calls become aiohttp ``async with`` blocks with
+    the response's uses mapped; anything without a faithful aiohttp form is
+    reported with the reason and its function is left alone.
+    """
+
+    code = "ASYNC210"
+    name = "blocking-http"
+    summary = "`requests.get()`/... in `async def` -> `aiohttp` `async with` blocks"
+    triggers = (b"requests",)
+    targets = frozenset(
+        {*PLAIN_CALLS, *SESSION_FACTORIES}
+    )
+    order = 100  # moves statements: runs after the fixers that keep lines in place
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._plans: dict[cst.FunctionDef, FunctionPlan] = {}
+        self._collector: _Collector | None = None
+        self._session_names: dict[cst.FunctionDef, dict[str, Node]] = {}
+
+    # -- pass 1: find and plan ----------------------------------------------------
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self._loop = "asyncio"
+        collector = _Collector(self)
+        tree.visit(collector)
+        self._collector = collector
+        for function in collector.functions:
+            calls = [c for c in collector.calls[function] if not self.silenced(c)]
+            if calls:
+                self._plan_function(function, calls)
+        if not self._plans:
+            return tree
+        return tree.visit(self)
+
+    def is_candidate(self, call: cst.Call) -> bool:
+        """A plain requests call, or a method call on a name (maybe a session)."""
+        if self._plain_method(call) is not None:
+            return True
+        func = call.func
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.attr.value in METHODS
+            and self._is_session_name(func.value)
+        )
+
+    def _plain_method(self, call: cst.Call) -> str | None:
+        names = self.qualified_names(call.func)
+        methods = {
+            PLAIN_CALLS.get(q.name) if q.source is QualifiedNameSource.IMPORT else None
+            for q in names
+        }
+        if len(methods) == 1:
+            return methods.pop()
+        return None
+
+    def _is_session_name(self, name: cst.Name) -> bool:
+        """``name`` is bound (only) by ``requests.Session()`` in its function."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return False
+        bindings = list(scope[name.value])
+        if not bindings:
+            return False
+        for binding in bindings:
+            factory = _bound_call(binding.node, name.value, self.parent)
+            if factory is None or not self._is_factory(factory):
+                return False
+        return True
+
+    def _is_factory(self, call: cst.Call) -> bool:
+        names = self.qualified_names(call.func)
+        return bool(names) and all(
+            q.name in SESSION_FACTORIES and q.source is QualifiedNameSource.IMPORT for q in names
+        )
+
+    def _plan_function(self, function: cst.FunctionDef, calls: list[cst.Call]) -> None:
+        collector = self._collector
+        assert collector is not None
+        plan = FunctionPlan(function)
+        try:
+            for call in calls:
+                where = collector.contexts[call]
+                if not where.in_async:
+                    raise Unfixable(call, "")  # sync code nested in the async def: silent
+                if where.blocker is not None:
+                    raise Unfixable(call, f"it is inside {where.blocker}")
+                plan.requests.append(self._plan_request(plan, call))
+            self._plan_sessions(plan)
+            self._plan_statements(plan)
+            self._plan_exceptions(plan)
+        except Unfixable as problem:
+            if problem.reason:
+                self._report_all(calls, problem)
+            return
+        self._plans[function] = plan
+        for request in plan.requests:
+            before = f"{request.session}.{request.method}" if request.session else (
+                f"requests.{request.method}"
+            )
+            after = f"{request.session or plan.shared_session}.{request.method}"
+            self.record_fix(request.call, f"`{before}()` -> `async with {after}()`")
+
+    def _report_all(self, calls: Sequence[cst.Call], problem: Unfixable) -> None:
+        culprit = problem.node
+        line = self.get_metadata_position(culprit)
+        for call in calls:
+            if not self.async_context_of(call).in_async:
+                continue
+            if _contains(call, culprit) or call is culprit:
+                reason = problem.reason
+            else:
+                reason = f"another requests call in this function cannot be rewritten (line {line})"
+            self.report(call, f"`requests` call blocks the event loop; not fixed: {reason}")
+
+    def get_metadata_position(self, node: Node) -> int:
+        from libcst.metadata import PositionProvider
+
+        return int(self.get_metadata(PositionProvider, node).start.line)
+
+    def async_context_of(self, node: Node) -> Context:
+        assert self._collector is not None
+        return self._collector.contexts.get(node, Context(in_async=False))
+
+    # -- planning one call ---------------------------------------------------------
+
+    def _plan_request(self, plan: FunctionPlan, call: cst.Call) -> Request:
+        method = self._plain_method(call)
+        session: str | None = None
+        if method is None:
+            func = call.func
+            assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+            method, session = func.attr.value, func.value.value
+        else:
+            plan.removed_references.append(call.func)
+        request = Request(call, method, session)
+        self._map_arguments(plan, request)  # raises Unfixable for what has no aiohttp form
+        return request
+
+    def _map_arguments(self, plan: FunctionPlan, request: Request) -> list[cst.Arg]:
+        call = request.call
+        args = list(call.args)
+        positional_names: tuple[str, ...]
+        leading = 1
+        if request.method == "request":
+            leading = 2
+            positional_names = ()
+        else:
+            table = SESSION_POSITIONAL if request.session else POSITIONAL
+            positional_names = table.get(request.method, ())
+        out: list[cst.Arg] = []
+        for index, arg in enumerate(args):
+            if arg.star:
+                raise Unfixable(call, "`*args`/`**kwargs` hide which arguments are passed")
+            if arg.keyword is None:
+                if index < leading:
+                    out.append(arg)
+                    continue
+                spot = index - leading
+                if spot >= len(positional_names):
+                    raise Unfixable(call, "too many positional arguments")
+                arg = arg.with_changes(
+                    keyword=cst.Name(positional_names[spot]),
+                    equal=cst.AssignEqual(
+                        whitespace_before=cst.SimpleWhitespace(""),
+                        whitespace_after=cst.SimpleWhitespace(""),
+                    ),
+                )
+            mapped = self._map_keyword(plan, request, arg)
+            if mapped is not None:
+                out.append(mapped)
+        if len([a for a in out if a.keyword is None]) < leading:
+            raise Unfixable(call, "the url is not passed as the first positional argument")
+        return _tidy_commas(out)
+
+    def _map_keyword(self, plan: FunctionPlan, request: Request, arg: cst.Arg) -> cst.Arg | None:
+        assert arg.keyword is not None
+        key = arg.keyword.value
+        value = arg.value
+        call = request.call
+        if key in KEPT_KEYWORDS:
+            return arg
+        if key == "timeout":
+            return arg.with_changes(value=self._timeout(plan, call, value))
+        if key == "verify":
+            if _is_constant(value, "False"):
+                return arg.with_changes(keyword=cst.Name("ssl"))
+            if _is_constant(value, "True"):
+                return None
+            raise Unfixable(call, "`verify=` with a CA bundle path has no direct aiohttp form")
+        if key == "stream":
+            if _is_constant(value, "True") or _is_constant(value, "False"):
+                return None  # aiohttp always streams; the body is read where it is used
+            raise Unfixable(call, "`stream=` with a computed value")
+        if key == "auth":
+            if isinstance(value, cst.Tuple) and len(value.elements) == 2 and not any(
+                isinstance(e, cst.StarredElement) for e in value.elements
+            ):
+                plan.needs.add("aiohttp")
+                return arg.with_changes(
+                    value=_call(
+                        _dotted("aiohttp.BasicAuth"),
+                        [cst.Arg(e.value) for e in value.elements],
+                    )
+                )
+            raise Unfixable(call, "`auth=` other than a `(user, password)` tuple")
+        if key == "proxies":
+            return arg.with_changes(keyword=cst.Name("proxy"), value=self._proxy(call, value))
+        reasons = {
+            "cert": "client certificates need an `ssl.SSLContext`; aiohttp has no `cert=`",
+            "hooks": "aiohttp has no response hooks",
+            "files": "multipart `files=` uploads are not rewritten yet",
+        }
+        raise Unfixable(call, reasons.get(key, f"`{key}=` has no aiohttp equivalent"))
+
+    def _timeout(self, plan: FunctionPlan, call: cst.Call, value: cst.BaseExpression) -> cst.Call:
+        plan.needs.add("aiohttp")
+        factory = _dotted("aiohttp.ClientTimeout")
+        if isinstance(value, cst.Tuple):
+            if len(value.elements) != 2 or any(
+                isinstance(e, cst.StarredElement) for e in value.elements
+            ):
+                raise Unfixable(call, "`timeout=` tuple must be `(connect, read)`")
+            connect, read = (e.value for e in value.elements)
+            return _call(factory, [_kw("sock_connect", connect), _kw("sock_read", read)])
+        if _is_constant(value, "None"):
+            return _call(factory, [_kw("total", value)])
+        if isinstance(value, (cst.Integer, cst.Float, cst.Name, cst.Attribute)):
+            return _call(factory, [_kw("total", value)])
+        raise Unfixable(call, "`timeout=` must be a number, a name or a `(connect, read)` tuple")
+
+    def _proxy(self, call: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(value, cst.Dict):
+            values = []
+            for element in value.elements:
+                if not isinstance(element, cst.DictElement):
+                    raise Unfixable(call, "`proxies=` with `**` unpacking")
+                values.append(element.value)
+            codes = {cst.Module([]).code_for_node(v) for v in values}
+            keys = {
+                k.evaluated_value
+                for e in value.elements
+                if isinstance(e, cst.DictElement) and isinstance(k := e.key, cst.SimpleString)
+            }
+            if len(codes) == 1 and keys == {"http", "https"}:
+                return values[0]
+        raise Unfixable(
+            call, "`proxies=` must be a literal dict giving one proxy for both http and https"
+        )
+
+    # -- planning statements and response uses -------------------------------------
+
+    def _statement_of(self, node: Node) -> tuple[cst.BaseStatement, cst.BaseSuite]:
+        """The statement holding ``node`` and the block that holds the statement."""
+        child: Node = node
+        parent = self.parent(child)
+        while parent is not None:
+            if isinstance(child, cst.BaseStatement) and isinstance(
+                parent, (cst.IndentedBlock, cst.Module)
+            ):
+                return child, parent  # type: ignore[return-value]
+            if isinstance(parent, cst.SimpleStatementSuite):
+                raise Unfixable(node, "the call is on a one-line block (`if x: ...`)")
+            child, parent = parent, self.parent(parent)
+        raise Unfixable(node, "cannot find the statement holding the call")
+
+    def _plan_statements(self, plan: FunctionPlan) -> None:
+        assert self._collector is not None
+        taken = set(self._collector.names[plan.function])
+        hoisted = 0
+        for request in plan.requests:
+            statement, block = self._statement_of(request.call)
+            request.statement = statement
+            form, name = self._form(request, statement)
+            request.form = form
+            if form == "hoist":
+                hoisted += 1
+                name = _fresh("resp", taken)
+                taken.add(name)
+            request.name = name
+            if form == "assign":
+                assert name is not None
+                request.last = self._plan_uses_after(plan, request, statement, block, name)
+            elif form == "with":
+                assert isinstance(statement, cst.With)
+                self._plan_uses_within(plan, request, statement, name)
+            elif form == "hoist":
+                self._plan_use(plan, request.call, request.call, allow_escape=False)
+        if any(r.session is None for r in plan.requests):
+            plan.shared_session = _fresh("session", taken)
+            plan.needs.add("aiohttp")
+        statements = [r.statement for r in plan.requests]
+        if len(set(map(id, statements))) != len(statements):
+            raise Unfixable(plan.requests[0].call, "two requests calls in one statement")
+
+    def _form(self, request: Request, statement: cst.BaseStatement) -> tuple[str, str | None]:
+        call = request.call
+        if isinstance(statement, cst.SimpleStatementLine):
+            if len(statement.body) != 1:
+                raise Unfixable(call, "the statement shares its line with others (`a; b`)")
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and small.value is call:
+                if len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    return "assign", small.targets[0].target.value
+                raise Unfixable(call, "the response is assigned to something other than a name")
+            if isinstance(small, cst.Expr) and small.value is call:
+                return "bare", None
+        if isinstance(statement, cst.With) and len(statement.items) == 1:
+            item = statement.items[0]
+            if item.item is call and statement.asynchronous is None:
+                if item.asname is None:
+                    return "bare", None
+                if isinstance(item.asname.name, cst.Name):
+                    return "with", item.asname.name.value
+        if not _evaluated_first(statement, call):
+            raise Unfixable(call, self._order_problem(statement, call))
+        return "hoist", None
+
+    def _order_problem(self, statement: cst.BaseStatement, call: cst.Call) -> str:
+        """Why hoisting ``call`` out of ``statement`` would change what runs when."""
+        child: Node = call
+        parent = self.parent(child)
+        while parent is not None and child is not statement:
+            if isinstance(parent, cst.While) and parent.test is child:
+                return "it is in a `while` test, which runs again on every pass"
+            if isinstance(parent, cst.If) and parent.test is child and parent is not statement:
+                return "it is in an `elif` test, which runs only when the tests before it fail"
+            if isinstance(parent, cst.BooleanOperation) and parent.right is child:
+                return "it is the right operand of `and`/`or`, which runs only sometimes"
+            if isinstance(parent, cst.IfExp) and parent.test is not child:
+                return "it is a branch of a conditional expression, which runs only sometimes"
+            if isinstance(parent, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                return "it is inside a comprehension, which runs it once per item"
+            if isinstance(parent, cst.Comparison) and parent.left is not child:
+                return "it is in a chained comparison, which may stop before it"
+            child, parent = parent, self.parent(parent)
+        return (
+            "something else in the statement runs before it (a call or an await); "
+            "moving the request first would change the order"
+        )
+
+    def _accesses(self, function: cst.FunctionDef, anchor: Node, name: str) -> list[cst.Name]:
+        """Every read of ``name`` in ``function`` (nested scopes included)."""
+        scope = self.get_metadata(ScopeProvider, anchor, None)
+        if scope is None:
+            return []
+        bindings = list(scope.assignments[name])
+        reads: list[cst.Name] = []
+        for binding in bindings:
+            reads += [r.node for r in binding.references if isinstance(r.node, cst.Name)]
+        return reads
+
+    def _check_single_binding(self, request: Request, anchor: Node, name: str) -> None:
+        scope = self.get_metadata(ScopeProvider, anchor, None)
+        if scope is None or len(scope.assignments[name]) != 1:
+            raise Unfixable(
+                request.call,
+                f"`{name}` is bound more than once in this function; "
+                "cannot tell which uses belong to this response",
+            )
+
+    def _plan_uses_after(
+        self,
+        plan: FunctionPlan,
+        request: Request,
+        statement: cst.BaseStatement,
+        block: cst.BaseSuite,
+        name: str,
+    ) -> cst.BaseStatement:
+        anchor = statement.body[0].targets[0].target  # type: ignore[attr-defined]
+        self._check_single_binding(request, anchor, name)
+        body = list(block.body)  # type: ignore[attr-defined]
+        index = body.index(statement)
+        last = statement
+        for read in self._accesses(plan.function, anchor, name):
+            holder = self._holder_in(read, body)
+            if holder is None or body.index(holder) <= index:
+                raise Unfixable(
+                    request.call,
+                    f"the response `{name}` is used outside the statements that follow "
+                    "the call in the same block",
+                )
+            if body.index(holder) > body.index(last):
+                last = holder
+            self._plan_use(plan, request.call, read, allow_escape=False)
+        return last
+
+    def _plan_uses_within(
+        self, plan: FunctionPlan, request: Request, statement: cst.With, name: str | None
+    ) -> None:
+        if name is None:
+            return
+        anchor = statement.items[0].asname.name  # type: ignore[union-attr]
+        self._check_single_binding(request, anchor, name)
+        for read in self._accesses(plan.function, anchor, name):
+            if not _contains(statement.body, read):
+                raise Unfixable(
+                    request.call, f"the response `{name}` is used after its `with` block"
+                )
+            self._plan_use(plan, request.call, read, allow_escape=False)
+
+    def _holder_in(self, node: Node, body: list[cst.BaseStatement]) -> cst.BaseStatement | None:
+        child: Node | None = node
+        while child is not None:
+            if child in body:  # identity: statements are distinct nodes
+                for statement in body:
+                    if statement is child:
+                        return statement
+            child = self.parent(child)
+        return None
+
+    def _plan_use(
+        self, plan: FunctionPlan, call: cst.Call, ref: Node, *, allow_escape: bool
+    ) -> None:
+        """Map one use of the response (``ref`` is its name, or the hoisted call)."""
+        parent = self.parent(ref)
+        if self._in_nested_scope(plan.function, ref):
+            raise Unfixable(call, "the response is used inside a nested function or lambda")
+        if not isinstance(parent, cst.Attribute) or parent.value is not ref:
+            if isinstance(parent, cst.Expr) or isinstance(parent, cst.WithItem):
+                return
+            raise Unfixable(
+                call,
+                "the response object itself is used (returned, stored, passed or tested); "
+                "only its attributes have aiohttp equivalents",
+            )
+        attribute = parent.attr.value
+        outer = self.parent(parent)
+        called = isinstance(outer, cst.Call) and outer.func is parent
+        where = self.async_context_of(parent)
+        if attribute == "status_code":
+            plan.replacements[parent] = lambda n: n.with_changes(attr=cst.Name("status"))  # type: ignore[attr-defined]
+        elif attribute in SAME_NAME and not called:
+            pass
+        elif attribute == "raise_for_status" and called:
+            assert isinstance(outer, cst.Call)
+            if outer.args:
+                raise Unfixable(call, "`raise_for_status()` with arguments")
+        elif attribute == "url" and not called:
+            plan.replacements[parent] = lambda n: _call(cst.Name("str"), [cst.Arg(n)])  # type: ignore[arg-type]
+        elif attribute == "history" and not called:
+            if not (isinstance(outer, cst.Arg) and self._is_len_call(outer)):
+                raise Unfixable(
+                    call,
+                    "`history` holds aiohttp responses, not requests ones; only `len(r.history)` "
+                    "is rewritten",
+                )
+        elif attribute in AWAITED_READS and not called:
+            self._needs_await(call, where)
+            method = AWAITED_READS[attribute]
+            plan.replacements[parent] = lambda n, m=method: self._awaited(  # type: ignore[misc]
+                _call(n.with_changes(attr=cst.Name(m)), []), parent  # type: ignore[attr-defined]
+            )
+        elif attribute == "json" and called:
+            assert isinstance(outer, cst.Call)
+            if outer.args:
+                raise Unfixable(call, "`json()` with arguments")
+            self._needs_await(call, where)
+            plan.replacements[outer] = lambda n: self._awaited(
+                n.with_changes(args=[_kw("content_type", cst.Name("None"))]), outer  # type: ignore[attr-defined]
+            )
+        elif attribute == "iter_content" and called:
+            assert isinstance(outer, cst.Call)
+            self._plan_iter_content(plan, call, outer)
+        else:
+            reason = NO_EQUIVALENT.get(attribute, "it has no faithful aiohttp equivalent")
+            raise Unfixable(call, f"the response's `.{attribute}` is used: {reason}")
+
+    def _is_len_call(self, arg: cst.Arg) -> bool:
+        holder = self.parent(arg)
+        return (
+            isinstance(holder, cst.Call)
+            and len(holder.args) == 1
+            and isinstance(holder.func, cst.Name)
+            and holder.func.value == "len"
+        )
+
+    def _plan_iter_content(self, plan: FunctionPlan, call: cst.Call, use: cst.Call) -> None:
+        loop = self.parent(use)
+        if not (isinstance(loop, cst.For) and loop.iter is use and loop.asynchronous is None):
+            raise Unfixable(call, "`iter_content()` is only rewritten as the iterable of a `for` loop")
+        where = self.async_context_of(loop)
+        self._needs_await(call, where)
+        size: cst.BaseExpression | None = None
+        for index, arg in enumerate(use.args):
+            key = arg.keyword.value if arg.keyword else ("chunk_size" if index == 0 else "")
+            if key != "chunk_size" or arg.star:
+                raise Unfixable(call, "`iter_content()` with arguments other than `chunk_size`")
+            size = arg.value
+        if size is None or _is_constant(size, "None"):
+            raise Unfixable(call, "`iter_content()` needs an explicit `chunk_size`")
+        plan.async_fors[loop] = use
+        chunk = size
+        plan.replacements[use] = lambda n: _call(
+            cst.Attribute(
+                value=cst.Attribute(value=n.func.value, attr=cst.Name("content")),  # type: ignore[attr-defined]
+                attr=cst.Name("iter_chunked"),
+            ),
+            [cst.Arg(chunk)],
+        )
+
+    def _needs_await(self, call: cst.Call, where: Context) -> None:
+        if not where.in_async:
+            raise Unfixable(call, "the response body is read inside a nested function or lambda")
+        if where.blocker is not None:
+            raise Unfixable(call, f"the response body is read inside {where.blocker}")
+
+    def _in_nested_scope(self, function: cst.FunctionDef, node: Node) -> bool:
+        parent = self.parent(node)
+        while parent is not None and parent is not function:
+            if isinstance(parent, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return True
+            parent = self.parent(parent)
+        return False
+
+    def _awaited(self, expression: cst.BaseExpression, original: Node) -> cst.BaseExpression:
+        node = cst.Await(expression=expression)
+        if self.needs_parentheses(original):
+            node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return node
+
+    # -- sessions -----------------------------------------------------------------
+
+    def _plan_sessions(self, plan: FunctionPlan) -> None:
+        """`with requests.Session() as s:` and `s = requests.Session()` in the function."""
+        for request in plan.requests:
+            if request.session is None:
+                continue
+            func = request.call.func
+            assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+            scope = self.get_metadata(ScopeProvider, func.value)
+            (binding,) = scope[request.session] if len(scope[request.session]) == 1 else (None,)
+            if binding is None:
+                raise Unfixable(request.call, f"`{request.session}` is bound more than once")
+            self._plan_session_binding(plan, request, binding.node)
+
+    def _plan_session_binding(self, plan: FunctionPlan, request: Request, node: Node) -> None:
+        name = request.session
+        assert name is not None
+        holder = self.parent(node)
+        if isinstance(holder, cst.AsName):
+            item = self.parent(holder)
+            with_node = self.parent(item) if isinstance(item, cst.WithItem) else None
+            if not isinstance(with_node, cst.With) or len(with_node.items) != 1:
+                raise Unfixable(request.call, "the session is opened in a multi-item `with`")
+            if not _contains(plan.function.body, with_node):
+                raise Unfixable(request.call, "the session is created outside this function")
+            if with_node not in plan.session_withs:
+                plan.session_withs.add(with_node)
+                plan.removed_references.append(with_node.items[0].item.func)  # type: ignore[attr-defined]
+                self._check_session_uses(plan, request, node, within=with_node.body)
+            return
+        if isinstance(holder, cst.AssignTarget):
+            assign = self.parent(holder)
+            line = self.parent(assign) if isinstance(assign, cst.Assign) else None
+            if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+                raise Unfixable(request.call, "the session is created in a compound statement")
+            if not _contains(plan.function.body, line):
+                raise Unfixable(request.call, "the session is created outside this function")
+            if line not in plan.sessions:
+                last = self._check_session_uses(plan, request, node, within=None, line=line)
+                plan.sessions[line] = (name, last)
+                plan.removed_references.append(assign.value.func)  # type: ignore[union-attr]
+            return
+        raise Unfixable(request.call, f"`{name}` is not created with `requests.Session()` here")
+
+    def _check_session_uses(
+        self,
+        plan: FunctionPlan,
+        request: Request,
+        binding: Node,
+        within: Node | None,
+        line: cst.BaseStatement | None = None,
+    ) -> cst.BaseStatement:
+        """Every use of the session is a request or `headers`; the last statement using it."""
+        name = request.session
+        assert name is not None
+        calls = {id(r.call.func.value) for r in plan.requests if r.session == name}  # type: ignore[attr-defined]
+        last: cst.BaseStatement = line if line is not None else request.call  # type: ignore[assignment]
+        body: list[cst.BaseStatement] = []
+        if line is not None:
+            _, block = self._statement_of(line)
+            body = list(block.body)  # type: ignore[attr-defined]
+        for read in self._accesses(plan.function, binding, name):
+            if within is not None and not _contains(within, read):
+                raise Unfixable(request.call, f"the session `{name}` is used after its `with` block")
+            if line is not None:
+                holder = self._holder_in(read, body)
+                if holder is None or body.index(holder) <= body.index(line):
+                    raise Unfixable(
+                        request.call,
+                        f"the session `{name}` is used outside the statements that follow it",
+                    )
+                if body.index(holder) > body.index(last):
+                    last = holder
+            if self._in_nested_scope(plan.function, read):
+                raise Unfixable(request.call, f"the session `{name}` is used in a nested function")
+            if id(read) in calls:
+                continue
+            parent = self.parent(read)
+            if isinstance(parent, cst.Attribute) and parent.attr.value == "headers":
+                continue  # s.headers.update(...), s.headers[k] = v: same API in aiohttp
+            if isinstance(parent, cst.Attribute) and parent.attr.value == "close" and within is None:
+                statement = self._close_statement(parent)
+                if statement is not None:
+                    plan.dropped.add(statement)
+                    continue
+            attribute = parent.attr.value if isinstance(parent, cst.Attribute) else None
+            what = f"`{name}.{attribute}`" if attribute else f"the session `{name}` itself"
+            raise Unfixable(request.call, f"{what} is used; only requests and `headers` are rewritten")
+        return last
+
+    def _close_statement(self, attribute: cst.Attribute) -> cst.SimpleStatementLine | None:
+        call = self.parent(attribute)
+        expr = self.parent(call) if isinstance(call, cst.Call) and not call.args else None
+        line = self.parent(expr) if isinstance(expr, cst.Expr) else None
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+            return line
+        return None
+
+    # -- exceptions ----------------------------------------------------------------
+
+    def _plan_exceptions(self, plan: FunctionPlan) -> None:
+        """Map `except requests.X` in every try whose body holds a rewritten call."""
+        calls = [r.call for r in plan.requests]
+        for try_node in _nodes(plan.function.body, cst.Try):
+            if not any(_contains(try_node.body, c) for c in calls):
+                continue
+            for handler in try_node.handlers:
+                if handler.type is not None:
+                    self._plan_handler(plan, handler, calls[0])
+
+    def _plan_handler(self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call) -> None:
+        assert handler.type is not None
+        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
+        parts = [e.value for e in kinds] if kinds is not None else [handler.type]
+        mapped: list[tuple[str, str]] = []
+        changed = False
+        for part in parts:
+            names = self.qualified_names(part)
+            exceptions = {_requests_exception(q.name) for q in names}
+            if exceptions == {None} or not names:
+                mapped.append(("", cst.Module([]).code_for_node(part)))
+                continue
+            (exception,) = exceptions if len(exceptions) == 1 else (None,)
+            if exception is None or exception not in EXCEPTIONS:
+                raise Unfixable(
+                    call, f"`except {cst.Module([]).code_for_node(part)}` has no aiohttp mapping"
+                )
+            changed = True
+            plan.removed_references.append(part)
+            mapped += EXCEPTIONS[exception]
+        if not changed:
+            return
+        if handler.name is not None and isinstance(handler.name.name, cst.Name):
+            self._check_exception_uses(plan, handler, call)
+        unique = list(dict.fromkeys(mapped))
+        for module, _ in unique:
+            if module:
+                plan.needs.add(module)
+        expressions = [_dotted(f"{m}.{n}") if m else cst.parse_expression(n) for m, n in unique]
+        if len(expressions) == 1:
+            new: cst.BaseExpression = expressions[0]
+        else:
+            new = cst.Tuple(
+                [cst.Element(e) for e in expressions],
+                lpar=[cst.LeftParen()],
+                rpar=[cst.RightParen()],
+            )
+        plan.handlers[handler] = new
+
+    def _check_exception_uses(self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call) -> None:
+        assert handler.name is not None and isinstance(handler.name.name, cst.Name)
+        name = handler.name.name.value
+        for read in self._accesses(plan.function, handler.name.name, name):
+            parent = self.parent(read)
+            if isinstance(parent, cst.Attribute) and parent.value is read:
+                raise Unfixable(
+                    call,
+                    f"the caught exception's `.{parent.attr.value}` is used; aiohttp's "
+                    "exceptions carry different attributes",
+                )
+
+    # -- pass 2: rewrite ----------------------------------------------------------
+
+    def _plan_for(self, node: Node) -> FunctionPlan | None:
+        for plan in self._plans.values():
+            if node in plan.replacements or node in plan.handlers or node in plan.async_fors:
+                return plan
+        return None
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def _replace(self, original: Node, updated: cst.BaseExpression) -> cst.BaseExpression:
+        for plan in self._active:
+            build = plan.replacements.get(original)
+            if build is not None:
+                return build(updated)  # type: ignore[return-value]
+            request = self._requests.get(original)
+            if request is not None:
+                return self._request_call(plan, request, updated)  # type: ignore[arg-type]
+        return updated
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.BaseStatement:
+        for plan in self._active:
+            if original_node in plan.async_fors:
+                return updated_node.with_changes(asynchronous=cst.Asynchronous())
+        return updated_node
+
+    def leave_ExceptHandler(
+        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        for plan in self._active:
+            new = plan.handlers.get(original_node)
+            if new is not None:
+                return updated_node.with_changes(
+                    type=new, whitespace_after_except=cst.SimpleWhitespace(" ")
+                )
+        return updated_node
+
+    @property
+    def _active(self) -> list[FunctionPlan]:
+        return self._active_plans
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        super().visit_Module(node)
+        self._active_plans: list[FunctionPlan] = []
+        self._requests: dict[Node, Request] = {}
+        self._built: dict[Node, cst.Call] = {}
+        return True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        plan = self._plans.get(node)
+        if plan is not None:
+            self._active_plans.append(plan)
+            for request in plan.requests:
+                self._requests[request.call] = request
+        return True
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        plan = self._plans.get(original_node)
+        if plan is None:
+            return updated_node
+        self._active_plans.remove(plan)
+        self._finish_imports(plan)
+        body = updated_node.body
+        assert isinstance(body, cst.IndentedBlock)
+        entries = self._restructure(plan, list(zip(original_node.body.body, body.body)))  # type: ignore[attr-defined]
+        if plan.shared_session is not None:
+            statements = self._wrap_session(plan, entries)
+        else:
+            statements = _statements(entries)
+        return updated_node.with_changes(body=body.with_changes(body=statements))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.BaseSuite:
+        for plan in self._active:
+            if self.parent(original_node) is plan.function:
+                return updated_node  # the function body is done in leave_FunctionDef
+            pairs = list(zip(original_node.body, updated_node.body))
+            if any(self._starts_block(plan, o) for o, _ in pairs):
+                return updated_node.with_changes(body=_statements(self._restructure(plan, pairs)))
+        return updated_node
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
+        for plan in self._active:
+            if original_node in plan.session_withs:
+                item = updated_node.items[0]
+                return updated_node.with_changes(
+                    asynchronous=cst.Asynchronous(),
+                    items=[item.with_changes(item=_call(_dotted("aiohttp.ClientSession"), []))],
+                )
+        return updated_node
+
+    def _starts_block(self, plan: FunctionPlan, statement: Node) -> bool:
+        return statement in plan.sessions or statement in plan.dropped or any(
+            r.statement is statement for r in plan.requests
+        )
+
+    def _restructure(
+        self, plan: FunctionPlan, pairs: list[tuple[Node, cst.BaseStatement]]
+    ) -> list[tuple[cst.BaseStatement | None, list[Node]]]:
+        """New statements for one block, each with the originals it replaces."""
+        out: list[tuple[cst.BaseStatement | None, list[Node]]] = []
+        index = 0
+        while index < len(pairs):
+            original, updated = pairs[index]
+            index += 1
+            if original in plan.dropped:
+                out.append((None, [original]))
+                continue
+            request = next((r for r in plan.requests if r.statement is original), None)
+            session = plan.sessions.get(original)  # type: ignore[call-overload]
+            if request is None and session is None:
+                out.append((updated, [original]))
+                continue
+            if request is not None and request.form != "assign":
+                out.append((self._wrap_statement(plan, request, updated), [original]))
+                continue
+            last = request.last if request is not None else session[1]
+            end = index
+            if last is not None and last is not original:
+                end = next(i for i, (o, _) in enumerate(pairs) if o is last) + 1
+            inner = self._restructure(plan, pairs[index:end])
+            consumed = [original, *(o for o, _ in pairs[index:end])]
+            index = end
+            body = _statements(inner)
+            if request is not None:
+                call = updated.body[0].value  # type: ignore[attr-defined]
+                item = cst.WithItem(item=call, asname=cst.AsName(cst.Name(request.name or "r")))
+            else:
+                item = cst.WithItem(
+                    item=_call(_dotted("aiohttp.ClientSession"), []),
+                    asname=cst.AsName(cst.Name(session[0])),
+                )
+            out.append((_async_with([item], body, updated, replaces=True), consumed))
+        return out
+
+    def _request_call(
+        self, plan: FunctionPlan, request: Request, updated: cst.Call
+    ) -> cst.BaseExpression:
+        call = self._session_call(plan, request, updated)
+        if request.form != "hoist":
+            return call
+        self._built[request.call] = call
+        return cst.Name(request.name or "resp")
+
+    def _session_call(self, plan: FunctionPlan, request: Request, updated: cst.Call) -> cst.Call:
+        session = request.session or plan.shared_session
+        assert session is not None
+        mapped = Request(updated, request.method, request.session)
+        return updated.with_changes(
+            func=cst.Attribute(value=cst.Name(session), attr=cst.Name(request.method)),
+            args=self._map_arguments(plan, mapped),
+        )
+
+    def _wrap_statement(
+        self, plan: FunctionPlan, request: Request, updated: cst.BaseStatement
+    ) -> cst.BaseStatement:
+        if isinstance(updated, cst.With):  # `with requests.get(u) as r:` (or without `as`)
+            return updated.with_changes(asynchronous=cst.Asynchronous())
+        if request.form == "bare":
+            call = updated.body[0].value  # type: ignore[attr-defined]
+            item = cst.WithItem(item=call)
+            return _async_with([item], [cst.SimpleStatementLine([cst.Pass()])], updated, replaces=True)
+        item = cst.WithItem(
+            item=self._built[request.call], asname=cst.AsName(cst.Name(request.name or "resp"))
+        )
+        return _async_with([item], [updated], updated, replaces=False)
+
+    def _wrap_session(
+        self,
+        plan: FunctionPlan,
+        entries: list[tuple[cst.BaseStatement | None, list[Node]]],
+    ) -> list[cst.BaseStatement]:
+        """One shared ClientSession around the statements that use it."""
+        shared = [r.call for r in plan.requests if r.session is None]
+        uses = [
+            i
+            for i, (_, originals) in enumerate(entries)
+            if any(_contains(o, c) for o in originals for c in shared)
+        ]
+        start, end = uses[0], uses[-1]
+        item = cst.WithItem(
+            item=_call(_dotted("aiohttp.ClientSession"), []),
+            asname=cst.AsName(cst.Name(plan.shared_session or "session")),
+        )
+        inside = _statements(entries[start : end + 1])
+        block = _async_with([item], inside, inside[0], replaces=False)
+        return [*_statements(entries[:start]), block, *_statements(entries[end + 1 :])]
+
+    def _finish_imports(self, plan: FunctionPlan) -> None:
+        for module in sorted(plan.needs | {"aiohttp"}):
+            AddImportsVisitor.add_needed_import(self.context, module)
+        for node in plan.removed_references:
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _statements(entries: Sequence[tuple[cst.BaseStatement | None, list[Node]]]) -> list[cst.BaseStatement]:
+    return [statement for statement, _ in entries if statement is not None]
+
+
+def _async_with(
+    items: list[cst.WithItem],
+    body: list[cst.BaseStatement],
+    template: cst.BaseStatement,
+    *,
+    replaces: bool,
+) -> cst.With:
+    """``async with items:`` + body, standing where ``template`` stood.
+
+    The template's leading comments and blank lines move above the new block;
+    when the block replaces a one-line statement, that line's trailing comment
+    follows the ``:``.
+    """
+    leading = getattr(template, "leading_lines", ())
+    header = cst.TrailingWhitespace()
+    if replaces and isinstance(template, cst.SimpleStatementLine):
+        header = template.trailing_whitespace
+    if body and body[0] is template or (body and not replaces and _same(body[0], template)):
+        body = [body[0].with_changes(leading_lines=[]), *body[1:]]
+    if not body:
+        body = [cst.SimpleStatementLine([cst.Pass()])]
+    return cst.With(
+        items=items,
+        body=cst.IndentedBlock(body=body, header=header),
+        asynchronous=cst.Asynchronous(),
+        leading_lines=leading,
+    )
+
+
+def _same(a: Node, b: Node) -> bool:
+    return a is b
+
+
+def _call(func: cst.BaseExpression, args: list[cst.Arg]) -> cst.Call:
+    return cst.Call(func=func, args=_tidy_commas(args))
+
+
+def _kw(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+
+
+def _dotted(path: str) -> cst.BaseExpression:
+    parts = path.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _tidy_commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    """Commas between arguments, none after the last (keeping the user's spacing)."""
+    out = []
+    for index, arg in enumerate(args):
+        last = index == len(args) - 1
+        if last:
+            if isinstance(arg.comma, cst.Comma) and len(args) == 1:
+                arg = arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            elif isinstance(arg.comma, cst.Comma) and "\n" not in cst.Module([]).code_for_node(arg.comma):
+                arg = arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        elif not isinstance(arg.comma, cst.Comma):
+            arg = arg.with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            )
+        out.append(arg)
+    return out
+
+
+def _is_constant(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+def _contains(container: Node, node: Node) -> bool:
+    """``node`` is ``container`` or somewhere inside it."""
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, candidate: Node) -> bool:
+            nonlocal found
+            if candidate is node:
+                found = True
+            return not found
+
+    container.visit(Finder())
+    return found
+
+
+def _nodes(container: Node, kind: type) -> list:  # type: ignore[type-arg]
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, candidate: Node) -> bool:
+            if isinstance(candidate, kind):
+                found.append(candidate)
+            return True
+
+    container.visit(Finder())
+    return found
+
+
+def _mentions(container: Node, name: str) -> bool:
+    return any(n.value == name for n in _nodes(container, cst.Name))
+
+
+def _bound_call(
+    node: Node, name: str, parent: Callable[[Node], Node | None]
+) -> cst.Call | None:
+    """The call a name is bound to by `name = call(...)` or `with call(...) as name`."""
+    holder = parent(node)
+    if isinstance(holder, cst.AsName):
+        item = parent(holder)
+        if isinstance(item, cst.WithItem) and isinstance(item.item, cst.Call):
+            return item.item
+        return None
+    if isinstance(holder, cst.AssignTarget):
+        assign = parent(holder)
+        if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call):
+            return assign.value
+    return None
+
+
+def _requests_exception(qualified: str) -> str | None:
+    for prefix in ("requests.exceptions.", "requests."):
+        if qualified.startswith(prefix):
+            rest = qualified[len(prefix):]
+            if "." not in rest and rest[:1].isupper():
+                return rest
+    return None
+
+
+# Where evaluation can be moved before the statement: each entry lists the
+# children evaluated unconditionally, in order.
+def _evaluated_first(statement: cst.BaseStatement, call: cst.Call) -> bool:
+    """True when ``call`` is the first thing with an effect that ``statement`` runs."""
+    roots: list[cst.BaseExpression] = []
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, (cst.Expr, cst.Return)) and small.value is not None:
+            roots = [small.value]
+        elif isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+            roots = [small.value]
+        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+            roots = [small.value]
+        elif isinstance(small, cst.Raise) and small.exc is not None:
+            roots = [small.exc]
+    elif isinstance(statement, cst.If):
+        roots = [statement.test]
+    elif isinstance(statement, cst.For) and statement.asynchronous is None:
+        roots = [statement.iter]
+    for root in roots:
+        verdict = _scan(root, call)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _scan(node: Node, target: cst.Call) -> bool | None:
+    """Walk in evaluation order: True at ``target``, False at an earlier effect, None past."""
+    if node is target:
+        return True
+    if isinstance(node, (cst.Name, cst.BaseNumber, cst.SimpleString, cst.Ellipsis)):
+        return None
+    if isinstance(node, (cst.BooleanOperation,)):
+        first = _scan(node.left, target)
+        if first is not None:
+            return first
+        return False if _contains(node.right, target) else _effects(node.right)
+    if isinstance(node, (cst.IfExp, cst.Lambda, cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
+        return False if _contains(node, target) or _has_call(node) else None
+    if isinstance(node, cst.Comparison):
+        first = _scan(node.left, target)
+        if first is not None:
+            return first
+        for index, comparison in enumerate(node.comparisons):
+            if index > 0 and _contains(comparison.comparator, target):
+                return False  # chained comparisons short-circuit
+            verdict = _scan(comparison.comparator, target)
+            if verdict is not None:
+                return verdict
+        return None
+    children: list[Node]
+    if isinstance(node, cst.Call):
+        children = [node.func, *(a.value for a in node.args)]
+    elif isinstance(node, cst.Attribute):
+        children = [node.value]
+    elif isinstance(node, cst.Subscript):
+        children = [node.value, *node.slice]
+    elif isinstance(node, (cst.BinaryOperation,)):
+        children = [node.left, node.right]
+    elif isinstance(node, cst.UnaryOperation):
+        children = [node.expression]
+    elif isinstance(node, (cst.Await, cst.Yield)):
+        children = [node.expression] if isinstance(node, cst.Await) else [node.value] if node.value else []
+    else:
+        children = list(node.children)
+    for child in children:
+        verdict = _scan(child, target)
+        if verdict is not None:
+            return verdict
+    if isinstance(node, (cst.Call, cst.Await, cst.Yield, cst.NamedExpr)):
+        return False  # the node itself runs code (or binds) before anything after it
+    return None
+
+
+def _effects(node: Node) -> bool | None:
+    return False if _has_call(node) else None
+
+
+def _has_call(node: Node) -> bool:
+    return bool(_nodes(node, cst.Call)) or bool(_nodes(node, cst.Await))
