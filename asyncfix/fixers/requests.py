@@ -28,6 +28,8 @@ from . import Fixer, register
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 PLAIN_CALLS = {f"requests.{m}": m for m in METHODS} | {f"requests.api.{m}": m for m in METHODS}
 SESSION_FACTORIES = {"requests.Session", "requests.session", "requests.sessions.Session"}
+BASIC_AUTH = {"requests.auth.HTTPBasicAuth", "requests.HTTPBasicAuth"}
+OPENERS = {"open", "builtins.open", "io.open"}
 
 # Positional parameters after the url, in requests' own signatures.
 POSITIONAL = {
@@ -90,6 +92,9 @@ class Request:
     form: str = ""  # "assign", "with", "bare", "hoist"
     name: str | None = None  # response variable (the user's, or a fresh one when hoisted)
     last: cst.BaseStatement | None = None  # last statement of the block that moves in
+    form_name: str | None = None  # the FormData variable built for `files=`
+    args: list[cst.Arg] = field(default_factory=list)  # mapped, built from original nodes
+    form_fields: list[list[cst.Arg]] = field(default_factory=list)  # `form.add_field(...)` args
 
 
 @dataclass
@@ -97,6 +102,7 @@ class FunctionPlan:
     """Everything one async function needs, decided before anything changes."""
 
     function: cst.FunctionDef
+    kept: list[cst.Call] = field(default_factory=list)  # `# noqa` calls that stay requests
     requests: list[Request] = field(default_factory=list)
     # `s = requests.Session()` statements -> (name, last statement using it)
     sessions: dict[cst.BaseStatement, tuple[str, cst.BaseStatement]] = field(default_factory=dict)
@@ -105,6 +111,9 @@ class FunctionPlan:
     shared_session: str | None = None
     replacements: dict[Node, Callable[[Node], Node]] = field(default_factory=dict)
     async_fors: dict[cst.For, cst.Call] = field(default_factory=dict)
+    # session-creating statement or `with` -> `auth=` for ClientSession(), and
+    # the `s.auth = (u, p)` statement it replaces
+    session_auth: dict[Node, cst.Arg] = field(default_factory=dict)
     handlers: dict[Node, cst.BaseExpression] = field(default_factory=dict)
     needs: set[str] = field(default_factory=set)
     removed_references: list[Node] = field(default_factory=list)
@@ -162,7 +171,8 @@ class _Collector(AsyncContextTracker):
     def visit_Call(self, node: cst.Call) -> bool:
         self._note(node)
         function = self.owner.get(node)
-        if function is not None and self.fixer.is_candidate(node):
+        # Calls in a sync def or lambda nested in the async def are sync code.
+        if function is not None and self.contexts[node].in_async and self.fixer.is_candidate(node):
             self.calls[function].append(node)
         return True
 
@@ -198,6 +208,10 @@ class RequestsFixer(Fixer):
         self._plans: dict[cst.FunctionDef, FunctionPlan] = {}
         self._collector: _Collector | None = None
         self._session_names: dict[cst.FunctionDef, dict[str, Node]] = {}
+        self._taken: dict[cst.FunctionDef, set[str]] = {}
+        # pass 2: original node -> its rewritten form, to refresh planned pieces
+        self._updated: dict[Node, Node] = {}
+        self._forms: dict[Node, list[cst.BaseStatement]] = {}
 
     # -- pass 1: find and plan ----------------------------------------------------
 
@@ -208,8 +222,9 @@ class RequestsFixer(Fixer):
         self._collector = collector
         for function in collector.functions:
             calls = [c for c in collector.calls[function] if not self.silenced(c)]
+            kept = [c for c in collector.calls[function] if self.silenced(c)]
             if calls:
-                self._plan_function(function, calls)
+                self._plan_function(function, calls, kept)
         if not self._plans:
             return tree
         return tree.visit(self)
@@ -256,15 +271,15 @@ class RequestsFixer(Fixer):
             q.name in SESSION_FACTORIES and q.source is QualifiedNameSource.IMPORT for q in names
         )
 
-    def _plan_function(self, function: cst.FunctionDef, calls: list[cst.Call]) -> None:
+    def _plan_function(
+        self, function: cst.FunctionDef, calls: list[cst.Call], kept: list[cst.Call]
+    ) -> None:
         collector = self._collector
         assert collector is not None
-        plan = FunctionPlan(function)
+        plan = FunctionPlan(function, kept=kept)
         try:
             for call in calls:
                 where = collector.contexts[call]
-                if not where.in_async:
-                    raise Unfixable(call, "")  # sync code nested in the async def: silent
                 if where.blocker is not None:
                     raise Unfixable(call, f"it is inside {where.blocker}")
                 plan.requests.append(self._plan_request(plan, call))
@@ -316,7 +331,7 @@ class RequestsFixer(Fixer):
         else:
             plan.removed_references.append(call.func)
         request = Request(call, method, session)
-        self._map_arguments(plan, request)  # raises Unfixable for what has no aiohttp form
+        request.args = self._map_arguments(plan, request)  # Unfixable if there is no aiohttp form
         return request
 
     def _map_arguments(self, plan: FunctionPlan, request: Request) -> list[cst.Arg]:
@@ -331,6 +346,8 @@ class RequestsFixer(Fixer):
             table = SESSION_POSITIONAL if request.session else POSITIONAL
             positional_names = table.get(request.method, ())
         out: list[cst.Arg] = []
+        if any(a.keyword is not None and a.keyword.value == "files" for a in args):
+            args = self._plan_form(plan, request, args, leading)
         for index, arg in enumerate(args):
             if arg.star:
                 raise Unfixable(call, "`*args`/`**kwargs` hide which arguments are passed")
@@ -374,6 +391,10 @@ class RequestsFixer(Fixer):
             if _is_constant(value, "True") or _is_constant(value, "False"):
                 return None  # aiohttp always streams; the body is read where it is used
             raise Unfixable(call, "`stream=` with a computed value")
+        if key == "auth" and isinstance(value, cst.Call) and self._is_basic_auth(value):
+            plan.needs.add("aiohttp")
+            plan.removed_references.append(value.func)
+            return arg.with_changes(value=value.with_changes(func=_dotted("aiohttp.BasicAuth")))
         if key == "auth":
             if isinstance(value, cst.Tuple) and len(value.elements) == 2 and not any(
                 isinstance(e, cst.StarredElement) for e in value.elements
@@ -391,9 +412,135 @@ class RequestsFixer(Fixer):
         reasons = {
             "cert": "client certificates need an `ssl.SSLContext`; aiohttp has no `cert=`",
             "hooks": "aiohttp has no response hooks",
-            "files": "multipart `files=` uploads are not rewritten yet",
         }
         raise Unfixable(call, reasons.get(key, f"`{key}=` has no aiohttp equivalent"))
+
+    def _is_basic_auth(self, call: cst.Call) -> bool:
+        names = self.qualified_names(call.func)
+        return (
+            bool(names)
+            and all(q.name in BASIC_AUTH for q in names)
+            and len(call.args) == 2
+            and all(a.keyword is None and not a.star for a in call.args)
+        )
+
+    # -- multipart uploads -----------------------------------------------------------
+
+    def _plan_form(
+        self, plan: FunctionPlan, request: Request, args: list[cst.Arg], leading: int
+    ) -> list[cst.Arg]:
+        """`files=` (+ `data=`) -> statements building an aiohttp.FormData first.
+
+        The form is built before the request, so everything else the call
+        evaluates must be free of calls (its order cannot be observed), the
+        form fields must be strings, and each file must be a file object that
+        nothing uses afterwards (aiohttp closes it once sent; requests does not).
+        """
+        call = request.call
+        keyed = {a.keyword.value: a for a in args if a.keyword is not None}
+        positional = [a for a in args if a.keyword is None]
+        if len(positional) > leading:
+            raise Unfixable(call, "`files=` together with positional `data`")
+        files, data = keyed["files"].value, keyed.get("data")
+        for arg in args:
+            if arg.keyword is not None and arg.keyword.value in ("files", "data"):
+                continue
+            value = arg.value
+            if isinstance(value, cst.Call) and self._is_basic_auth(value):
+                value = cst.Tuple([cst.Element(a.value) for a in value.args])
+            if _has_call(value):
+                raise Unfixable(call, "`files=` with other arguments that call functions")
+        if not isinstance(files, cst.Dict) or (data is not None and not isinstance(data.value, cst.Dict)):
+            raise Unfixable(call, "`files=` and `data=` must be dict literals to build a FormData")
+        fields = self._form_fields(call, data.value if data is not None else None)
+        uploads = self._form_files(plan, call, files)
+        name = self._fresh_name(plan, "form")
+        request.form_name = name
+        plan.needs.add("aiohttp")
+        request.form_fields = [*fields, *uploads]
+        kept = [a for a in args if not (a.keyword and a.keyword.value in ("files", "data"))]
+        return [*kept, _kw("data", cst.Name(name))]
+
+    def _form_fields(
+        self, call: cst.Call, data: cst.BaseExpression | None
+    ) -> list[list[cst.Arg]]:
+        out: list[list[cst.Arg]] = []
+        if not isinstance(data, cst.Dict):
+            return out
+        for element in data.elements:
+            if not isinstance(element, cst.DictElement):
+                raise Unfixable(call, "`data=` with `**` unpacking next to `files=`")
+            value = element.value
+            if isinstance(value, (cst.Integer, cst.Float)):
+                value = cst.SimpleString(f'"{value.value}"')
+            elif not isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+                raise Unfixable(
+                    call,
+                    "a `data=` field next to `files=` is not a string literal "
+                    "(requests would str() it; aiohttp refuses non-strings)",
+                )
+            out.append([cst.Arg(element.key), cst.Arg(value)])
+        return out
+
+    def _form_files(self, plan: FunctionPlan, call: cst.Call, files: cst.Dict) -> list[list[cst.Arg]]:
+        out: list[list[cst.Arg]] = []
+        for element in files.elements:
+            if not isinstance(element, cst.DictElement):
+                raise Unfixable(call, "`files=` with `**` unpacking")
+            value = element.value
+            extra: list[cst.Arg] = []
+            if isinstance(value, cst.Tuple):
+                parts = [e.value for e in value.elements]
+                if len(parts) not in (2, 3) or any(isinstance(e, cst.StarredElement) for e in value.elements):
+                    raise Unfixable(call, "a `files=` tuple must be (filename, file[, content_type])")
+                extra.append(_kw("filename", parts[0]))
+                if len(parts) == 3:
+                    extra.append(_kw("content_type", parts[2]))
+                value = parts[1]
+                if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+                    out.append([cst.Arg(element.key), cst.Arg(value), *extra])
+                    continue
+            self._check_file_object(plan, call, value)
+            out.append([cst.Arg(element.key), cst.Arg(value), *extra])
+        return out
+
+    def _check_file_object(self, plan: FunctionPlan, call: cst.Call, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Call) and self._is_opener(value):
+            return
+        if isinstance(value, cst.Name):
+            scope = self.get_metadata(ScopeProvider, value, None)
+            bindings = list(scope.assignments[value.value]) if scope is not None else []
+            opened = len(bindings) == 1 and (
+                (bound := _bound_call(bindings[0].node, value.value, self.parent)) is not None
+                and self._is_opener(bound)
+            )
+            if opened:
+                for read in self._accesses(plan.function, value, value.value):
+                    parent = self.parent(read)
+                    if read is value or (
+                        isinstance(parent, cst.Attribute) and parent.attr.value == "close"
+                    ):
+                        continue
+                    raise Unfixable(
+                        call,
+                        f"the uploaded file `{value.value}` is used again; aiohttp closes it "
+                        "after sending",
+                    )
+                return
+        raise Unfixable(
+            call, "a `files=` value is not a file opened with `open()` (or a string in a tuple)"
+        )
+
+    def _is_opener(self, call: cst.Call) -> bool:
+        names = self.qualified_names(call.func)
+        return bool(names) and all(q.name in OPENERS for q in names)
+
+    def _fresh_name(self, plan: FunctionPlan, base: str) -> str:
+        assert self._collector is not None
+        mine = self._taken.setdefault(plan.function, set())
+        name = _fresh(base, self._collector.names[plan.function] | mine)
+        mine.add(name)
+        return name
 
     def _timeout(self, plan: FunctionPlan, call: cst.Call, value: cst.BaseExpression) -> cst.Call:
         plan.needs.add("aiohttp")
@@ -447,18 +594,13 @@ class RequestsFixer(Fixer):
         raise Unfixable(node, "cannot find the statement holding the call")
 
     def _plan_statements(self, plan: FunctionPlan) -> None:
-        assert self._collector is not None
-        taken = set(self._collector.names[plan.function])
-        hoisted = 0
         for request in plan.requests:
             statement, block = self._statement_of(request.call)
             request.statement = statement
             form, name = self._form(request, statement)
             request.form = form
             if form == "hoist":
-                hoisted += 1
-                name = _fresh("resp", taken)
-                taken.add(name)
+                name = self._fresh_name(plan, "resp")
             request.name = name
             if form == "assign":
                 assert name is not None
@@ -469,7 +611,7 @@ class RequestsFixer(Fixer):
             elif form == "hoist":
                 self._plan_use(plan, request.call, request.call, allow_escape=False)
         if any(r.session is None for r in plan.requests):
-            plan.shared_session = _fresh("session", taken)
+            plan.shared_session = self._fresh_name(plan, "session")
             plan.needs.add("aiohttp")
         statements = [r.statement for r in plan.requests]
         if len(set(map(id, statements))) != len(statements):
@@ -730,7 +872,9 @@ class RequestsFixer(Fixer):
             if with_node not in plan.session_withs:
                 plan.session_withs.add(with_node)
                 plan.removed_references.append(with_node.items[0].item.func)  # type: ignore[attr-defined]
-                self._check_session_uses(plan, request, node, within=with_node.body)
+                self._check_session_uses(
+                    plan, request, node, within=with_node.body, creator=with_node
+                )
             return
         if isinstance(holder, cst.AssignTarget):
             assign = self.parent(holder)
@@ -740,7 +884,9 @@ class RequestsFixer(Fixer):
             if not _contains(plan.function.body, line):
                 raise Unfixable(request.call, "the session is created outside this function")
             if line not in plan.sessions:
-                last = self._check_session_uses(plan, request, node, within=None, line=line)
+                last = self._check_session_uses(
+                    plan, request, node, within=None, line=line, creator=line
+                )
                 plan.sessions[line] = (name, last)
                 plan.removed_references.append(assign.value.func)  # type: ignore[union-attr]
             return
@@ -753,6 +899,7 @@ class RequestsFixer(Fixer):
         binding: Node,
         within: Node | None,
         line: cst.BaseStatement | None = None,
+        creator: Node | None = None,
     ) -> cst.BaseStatement:
         """Every use of the session is a request or `headers`; the last statement using it."""
         name = request.session
@@ -782,6 +929,10 @@ class RequestsFixer(Fixer):
             parent = self.parent(read)
             if isinstance(parent, cst.Attribute) and parent.attr.value == "headers":
                 continue  # s.headers.update(...), s.headers[k] = v: same API in aiohttp
+            if isinstance(parent, cst.Attribute) and parent.attr.value == "auth":
+                assert creator is not None
+                self._plan_session_auth(plan, request, parent, creator)
+                continue
             if isinstance(parent, cst.Attribute) and parent.attr.value == "close" and within is None:
                 statement = self._close_statement(parent)
                 if statement is not None:
@@ -791,6 +942,38 @@ class RequestsFixer(Fixer):
             what = f"`{name}.{attribute}`" if attribute else f"the session `{name}` itself"
             raise Unfixable(request.call, f"{what} is used; only requests and `headers` are rewritten")
         return last
+
+    def _plan_session_auth(
+        self, plan: FunctionPlan, request: Request, attribute: cst.Attribute, creator: Node
+    ) -> None:
+        """`s.auth = (user, password)` right after creating `s` -> ClientSession(auth=...)."""
+        target = self.parent(attribute)
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        line = self.parent(assign) if isinstance(assign, cst.Assign) else None
+        problem = "`s.auth` is only rewritten as `s.auth = (user, password)` right after creating `s`"
+        if not (
+            isinstance(assign, cst.Assign)
+            and isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and len(assign.targets) == 1
+            and isinstance(assign.value, cst.Tuple)
+            and len(assign.value.elements) == 2
+            and not any(isinstance(e, cst.StarredElement) for e in assign.value.elements)
+            and not _has_call(assign.value)
+        ):
+            raise Unfixable(request.call, problem)
+        if isinstance(creator, cst.With):
+            first = creator.body.body[0] if isinstance(creator.body, cst.IndentedBlock) else None
+        else:
+            _, block = self._statement_of(creator)
+            body = list(block.body)  # type: ignore[attr-defined]
+            index = next(i for i, b in enumerate(body) if b is creator)
+            first = body[index + 1] if index + 1 < len(body) else None
+        if first is not line:
+            raise Unfixable(request.call, problem)
+        values = [cst.Arg(e.value) for e in assign.value.elements]
+        plan.session_auth[creator] = _kw("auth", _call(_dotted("aiohttp.BasicAuth"), values))
+        plan.dropped.add(line)
 
     def _close_statement(self, attribute: cst.Attribute) -> cst.SimpleStatementLine | None:
         call = self.parent(attribute)
@@ -808,11 +991,16 @@ class RequestsFixer(Fixer):
         for try_node in _nodes(plan.function.body, cst.Try):
             if not any(_contains(try_node.body, c) for c in calls):
                 continue
+            # A `# noqa` requests call in the same try still raises requests'
+            # exceptions: its handlers then catch both kinds.
+            keep = any(_contains(try_node.body, c) for c in plan.kept)
             for handler in try_node.handlers:
                 if handler.type is not None:
-                    self._plan_handler(plan, handler, calls[0])
+                    self._plan_handler(plan, handler, calls[0], keep)
 
-    def _plan_handler(self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call) -> None:
+    def _plan_handler(
+        self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call, keep: bool
+    ) -> None:
         assert handler.type is not None
         kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
         parts = [e.value for e in kinds] if kinds is not None else [handler.type]
@@ -830,7 +1018,10 @@ class RequestsFixer(Fixer):
                     call, f"`except {cst.Module([]).code_for_node(part)}` has no aiohttp mapping"
                 )
             changed = True
-            plan.removed_references.append(part)
+            if keep:
+                mapped.append(("", cst.Module([]).code_for_node(part)))
+            else:
+                plan.removed_references.append(part)
             mapped += EXCEPTIONS[exception]
         if not changed:
             return
@@ -957,9 +1148,10 @@ class RequestsFixer(Fixer):
         for plan in self._active:
             if original_node in plan.session_withs:
                 item = updated_node.items[0]
+                auth = plan.session_auth.get(original_node)
+                factory = _call(_dotted("aiohttp.ClientSession"), [auth] if auth else [])
                 return updated_node.with_changes(
-                    asynchronous=cst.Asynchronous(),
-                    items=[item.with_changes(item=_call(_dotted("aiohttp.ClientSession"), []))],
+                    asynchronous=cst.Asynchronous(), items=[item.with_changes(item=factory)]
                 )
         return updated_node
 
@@ -986,7 +1178,8 @@ class RequestsFixer(Fixer):
                 out.append((updated, [original]))
                 continue
             if request is not None and request.form != "assign":
-                out.append((self._wrap_statement(plan, request, updated), [original]))
+                built = self._wrap_statement(plan, request, updated)
+                out += self._with_form(request, built, [original])
                 continue
             last = request.last if request is not None else session[1]
             end = index
@@ -1000,12 +1193,29 @@ class RequestsFixer(Fixer):
                 call = updated.body[0].value  # type: ignore[attr-defined]
                 item = cst.WithItem(item=call, asname=cst.AsName(cst.Name(request.name or "r")))
             else:
+                auth = plan.session_auth.get(original)
                 item = cst.WithItem(
-                    item=_call(_dotted("aiohttp.ClientSession"), []),
+                    item=_call(_dotted("aiohttp.ClientSession"), [auth] if auth else []),
                     asname=cst.AsName(cst.Name(session[0])),
                 )
-            out.append((_async_with([item], body, updated, replaces=True), consumed))
+            built = _async_with([item], body, updated, replaces=True)
+            if request is not None:
+                out += self._with_form(request, built, consumed)
+            else:
+                out.append((built, consumed))
         return out
+
+    def _with_form(
+        self, request: Request, built: cst.BaseStatement, consumed: list[Node]
+    ) -> list[tuple[cst.BaseStatement | None, list[Node]]]:
+        """The FormData statements (if any) go first, taking the comments above."""
+        forms = self._forms.pop(request.call, [])
+        if not forms:
+            return [(built, consumed)]
+        leading = getattr(built, "leading_lines", ())
+        forms[0] = forms[0].with_changes(leading_lines=leading)
+        built = built.with_changes(leading_lines=[])
+        return [*((f, consumed) for f in forms), (built, consumed)]
 
     def _request_call(
         self, plan: FunctionPlan, request: Request, updated: cst.Call
@@ -1019,11 +1229,31 @@ class RequestsFixer(Fixer):
     def _session_call(self, plan: FunctionPlan, request: Request, updated: cst.Call) -> cst.Call:
         session = request.session or plan.shared_session
         assert session is not None
-        mapped = Request(updated, request.method, request.session)
+        if request.form_name is not None:
+            form = cst.Name(request.form_name)
+            statements: list[cst.BaseStatement] = [
+                _assign(form, _call(_dotted("aiohttp.FormData"), []))
+            ]
+            for args in request.form_fields:
+                add = cst.Attribute(value=form, attr=cst.Name("add_field"))
+                statements.append(
+                    cst.SimpleStatementLine([cst.Expr(_call(add, [self._refresh(a) for a in args]))])
+                )
+            self._forms[request.call] = statements
         return updated.with_changes(
             func=cst.Attribute(value=cst.Name(session), attr=cst.Name(request.method)),
-            args=self._map_arguments(plan, mapped),
+            args=_tidy_commas([self._refresh(a) for a in request.args]),
         )
+
+    def _refresh(self, node: cst.Arg) -> cst.Arg:
+        """A piece planned from original nodes, with their rewritten forms put in."""
+        return node.visit(_Refresh(self._updated))  # type: ignore[return-value]
+
+    def on_leave(self, original_node: Node, updated_node: Node) -> Node:  # type: ignore[override]
+        result = super().on_leave(original_node, updated_node)
+        if self._active_plans and isinstance(result, cst.CSTNode):
+            self._updated[original_node] = result
+        return result  # type: ignore[return-value]
 
     def _wrap_statement(
         self, plan: FunctionPlan, request: Request, updated: cst.BaseStatement
@@ -1105,6 +1335,24 @@ def _async_with(
 
 def _same(a: Node, b: Node) -> bool:
     return a is b
+
+
+class _Refresh(cst.CSTTransformer):
+    """Swap original nodes for their rewritten forms, outermost first."""
+
+    def __init__(self, updated: dict[Node, Node]) -> None:
+        super().__init__()
+        self.updated = updated
+
+    def on_visit(self, node: Node) -> bool:
+        return node not in self.updated
+
+    def on_leave(self, original_node: Node, updated_node: Node) -> Node:  # type: ignore[override]
+        return self.updated.get(original_node, updated_node)
+
+
+def _assign(target: cst.Name, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)])
 
 
 def _call(func: cst.BaseExpression, args: list[cst.Arg]) -> cst.Call:
