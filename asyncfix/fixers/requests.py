@@ -543,6 +543,14 @@ class RequestsFixer(Fixer):
         return name
 
     def _timeout(self, plan: FunctionPlan, call: cst.Call, value: cst.BaseExpression) -> cst.Call:
+        """requests' timeouts bound the connect and each socket read, not the total.
+
+        ``timeout=N`` means "connect within N, and never wait more than N for
+        the next bytes", so a long download that keeps streaming is fine.
+        aiohttp's ``sock_connect``/``sock_read`` say exactly that; ``total=N``
+        would cut such a download off.  ``timeout=None`` waits forever in
+        requests, so it lifts aiohttp's default 5-minute total too.
+        """
         plan.needs.add("aiohttp")
         factory = _dotted("aiohttp.ClientTimeout")
         if isinstance(value, cst.Tuple):
@@ -554,8 +562,11 @@ class RequestsFixer(Fixer):
             return _call(factory, [_kw("sock_connect", connect), _kw("sock_read", read)])
         if _is_constant(value, "None"):
             return _call(factory, [_kw("total", value)])
-        if isinstance(value, (cst.Integer, cst.Float, cst.Name, cst.Attribute)):
-            return _call(factory, [_kw("total", value)])
+        if isinstance(value, (cst.Integer, cst.Float, cst.Name, cst.Attribute)) and not (
+            isinstance(value, cst.Name) and value.value in ("True", "False")
+        ):
+            # The value is written twice: it must be cheap and side-effect free.
+            return _call(factory, [_kw("sock_connect", value), _kw("sock_read", value)])
         raise Unfixable(call, "`timeout=` must be a number, a name or a `(connect, read)` tuple")
 
     def _proxy(self, call: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
