@@ -7,6 +7,10 @@ import asyncio
 import random
 import time
 
+import requests
+
+API = "https://api.example.com"
+
 
 class Bot:
     def __init__(self) -> None:
@@ -35,6 +39,35 @@ async def roll(user: str) -> str:
     for _ in range(3):
         time.sleep(0.5)  # suspense, paid for by every other user
     return f"{user} rolled {random.randint(1, 6)}"
+
+
+@bot.command("weather")
+async def weather(user: str, city: str) -> str:
+    # One HTTP round trip during which the bot answers nobody.
+    r = requests.get(f"{API}/weather", params={"q": city}, timeout=5)
+    if r.status_code != 200:
+        return f"{user}: no weather for {city} today"
+    data = r.json()
+    return f"{user}: {data['summary']}, {data['temp']} degrees"
+
+
+@bot.command("joke")
+async def joke(user: str) -> str:
+    try:
+        return requests.get(f"{API}/joke").json()["text"]
+    except requests.RequestException:
+        return "no jokes today"
+
+
+@bot.command("avatar")
+async def avatar(user: str) -> bytes:
+    r = requests.get(f"{API}/avatars/{user}")
+    # The response object escapes: asyncfix reports this one instead.
+    return cache(r)
+
+
+def cache(response):
+    return response.content
 
 
 @bot.command("countdown")
