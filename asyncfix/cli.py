@@ -9,13 +9,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
 from .config import ConfigError, find_pyproject, load
-from .files import DEFAULT_EXCLUDES, Discovery, common_parent, find_project_root
+from .files import (
+    DEFAULT_EXCLUDES,
+    Discovery,
+    common_parent,
+    find_project_root,
+    pattern_error,
+)
 from .fixers import selected
 from .model import EVENT_LOOPS, FileResult, Settings
 from .report import colour_diff, finding_line, summary
@@ -48,7 +54,7 @@ def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.secho(f"asyncfix: error: {message}", err=True, fg="red")
     sys.exit(EXIT_USAGE)
 
@@ -119,6 +125,7 @@ def _fail(message: str) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
+    metavar="N",
     help="Worker processes (default: the number of CPUs).",
 )
 @click.option(
@@ -164,17 +171,15 @@ def main(
         config = _read_config(config_file, named)
     except ConfigError as error:
         _fail(str(error))
-        return
+    _check_option_values(
+        select=select, ignore=ignore, exclude=exclude, extend_exclude=extend_exclude
+    )
     settings_kwargs: dict[str, Any] = {
         "select": _split(select) or tuple(config.get("select", ("ALL",))),
         "ignore": _split(ignore) or tuple(config.get("ignore", ())),
         "event_loop": event_loop or config.get("event-loop", "auto"),
     }
     settings = Settings(**settings_kwargs)
-    try:
-        selected(settings)
-    except ValueError as error:
-        _fail(str(error))
     discovery = Discovery(
         root=root,
         exclude=[
@@ -199,10 +204,35 @@ def main(
         results.append(result)
     if not quiet:
         if not files:
-            click.echo("No Python files found; nothing to do.", err=True)
+            click.echo(_nothing_found(len(discovery.skipped), verbose), err=True)
         else:
             click.echo(summary(results, write=write), err=True)
     sys.exit(_exit_code(results))
+
+
+def _check_option_values(**options: tuple[str, ...]) -> None:
+    """Fail (exit 2) on an unknown rule code or an invalid exclude pattern."""
+    for name, values in options.items():
+        flag = "--" + name.replace("_", "-")
+        for value in _split(values) or ():
+            if name in ("select", "ignore"):
+                try:
+                    selected(Settings(select=(value,)))
+                except ValueError as error:
+                    _fail(f"{flag}: {error}")
+            else:
+                problem = pattern_error(value)
+                if problem is not None:
+                    _fail(f"{flag}: {problem}")
+
+
+def _nothing_found(skipped: int, verbose: bool) -> str:
+    """Say so when everything named was skipped: the user may not expect it."""
+    if not skipped:
+        return "No Python files found; nothing to do."
+    paths = "path" if skipped == 1 else "paths"
+    hint = "" if verbose else "; -v lists them"
+    return f"No Python files found; nothing to do ({skipped} {paths} skipped{hint})."
 
 
 def _read_config(config_file: Path | None, named: Sequence[Path]) -> dict[str, Any]:
@@ -243,7 +273,7 @@ def _print_result(
     if result.error:
         click.echo(f"{result.path}: {result.error}", err=True)
     if result.diff:
-        click.echo(colour_diff(result.diff) if colour else result.diff, nl=False)
+        _echo_diff(result.diff, colour)
     if result.changed and not quiet:
         if result.written:
             click.echo(f"fixed {result.path} ({len(result.fixes)})", err=True)
@@ -270,9 +300,12 @@ def _run_stdin(
         return EXIT_OK
     result = run_data(data, display, settings, diff=diff)
     if result.error:
+        # Like black: nothing on stdout, so that `asyncfix - < f > g` or an
+        # editor that ignores the exit code cannot take the input for output.
         click.echo(f"{display}: {result.error}", err=True)
+        return EXIT_ERROR
     if diff and result.diff:
-        click.echo(colour_diff(result.diff) if colour else result.diff, nl=False)
+        _echo_diff(result.diff, colour)
     elif not (diff or check):
         sys.stdout.buffer.write(result.output if result.output is not None else data)
         sys.stdout.flush()
@@ -282,6 +315,15 @@ def _run_stdin(
     for finding in result.findings:
         click.echo(finding_line(display, finding), err=True)
     return _exit_code([result])
+
+
+def _echo_diff(diff: str, colour: bool) -> None:
+    # color=True: click would strip the codes again when stdout is a pipe,
+    # and --color exists precisely for pipes (`| less -R`, CI logs).
+    if colour:
+        click.echo(colour_diff(diff), nl=False, color=True)
+    else:
+        click.echo(diff, nl=False)
 
 
 def _exit_code(results: Sequence[FileResult]) -> int:

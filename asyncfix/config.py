@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .model import EVENT_LOOPS
+from .files import pattern_error
+from .fixers import selected
+from .model import EVENT_LOOPS, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,7 +20,8 @@ class ConfigError(Exception):
     """A config file that cannot be used; the message says what to change."""
 
 
-# key -> (expected type, description for the error message)
+_PATTERNS = ("exclude", "extend-exclude")
+_CODES = ("select", "ignore")
 _LISTS = ("exclude", "extend-exclude", "select", "ignore")
 _BOOLS = ("force-exclude", "respect-gitignore")
 KEYS = (*_LISTS, *_BOOLS, "event-loop")
@@ -43,9 +46,15 @@ def load(path: Path) -> dict[str, Any]:
             document = tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        # tomllib decodes the whole file first; TOML must be UTF-8.
+        raise ConfigError(f"{path}: not valid TOML: not UTF-8 ({error.reason})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    table = document.get("tool", {}).get("asyncfix", {})
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):  # `tool = 3` is valid TOML
+        raise ConfigError(f"{path}: [tool] must be a table")
+    table = tool.get("asyncfix", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.asyncfix] must be a table")
     for key, value in table.items():
@@ -58,6 +67,9 @@ def _check(path: Path, key: str, value: object) -> None:
     if key in _LISTS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        problem = _list_problem(key, value)
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
     elif key in _BOOLS:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -68,3 +80,15 @@ def _check(path: Path, key: str, value: object) -> None:
         raise ConfigError(
             f"{path}: [tool.asyncfix] has an unknown key {key!r} (known: {', '.join(KEYS)})"
         )
+
+
+def _list_problem(key: str, values: list[str]) -> str | None:
+    """What is wrong with one of the patterns or rule codes, if anything."""
+    if key in _PATTERNS:
+        return next((e for e in map(pattern_error, values) if e is not None), None)
+    if key in _CODES:
+        try:
+            selected(Settings(select=tuple(values)))
+        except ValueError as error:
+            return str(error)
+    return None

@@ -96,11 +96,21 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        raise DecodeError(str(error)) from None
+        # Bad UTF-8 in the first two lines comes back as "invalid or missing
+        # encoding declaration"; further down it would be "not valid utf-8 ...
+        # at byte N".  Say the second, the same wherever the byte is.
+        encoding = "utf-8"
+        if not str(error).startswith("invalid or missing encoding declaration"):
+            raise DecodeError(str(error)) from None
     try:
-        return codecs.decode(data, encoding), encoding
+        text = codecs.decode(data, encoding)
     except UnicodeDecodeError as error:
         raise DecodeError(f"not valid {encoding}: {error.reason} at byte {error.start}") from None
+    if "\0" in text:
+        # Python refuses these too, and the parsers' own message has no position.
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise DecodeError(f"line {line}: source contains a null byte")
+    return text, encoding
 
 
 # -- stages 1 and 2 ---------------------------------------------------------------

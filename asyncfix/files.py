@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -44,6 +45,28 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 PROJECT_MARKERS = ("pyproject.toml", ".git", ".hg")
 
 
+def pattern_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable gitignore-style pattern (None if it is)."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError as error:
+        # pathspec says "Invalid git pattern"; the reason is in the cause.
+        reason = str(error.__cause__ or error).split(":")[0].strip().rstrip(".")
+        return f"invalid pattern {pattern!r}: {reason[:1].lower()}{reason[1:]}"
+    return None
+
+
+def _spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """A spec from the lines that are valid patterns.
+
+    git itself skips a .gitignore line it cannot use (such as a lone ``!`` or
+    a trailing backslash) and goes on; so do we, rather than stop the run.
+    """
+    return pathspec.GitIgnoreSpec.from_lines(
+        line for line in lines if pattern_error(line) is None
+    )
+
+
 def common_parent(paths: Sequence[Path]) -> Path:
     """The deepest directory holding every path (the cwd for none)."""
     if not paths:
@@ -54,12 +77,19 @@ def common_parent(paths: Sequence[Path]) -> Path:
 
 
 def find_project_root(paths: Sequence[Path]) -> Path:
-    """The nearest directory above the paths with pyproject.toml, .git or .hg."""
+    """The nearest directory above the paths with pyproject.toml, .git or .hg.
+
+    Outside any project: the current directory when the paths are inside it
+    (as ruff does), else their common parent.  Not the common parent always:
+    then ``asyncfix build`` would walk build/ (it is the root, so nothing in it
+    matches ``build``) outside a project and skip it inside one.
+    """
     start = common_parent(paths)
     for directory in (start, *start.parents):
         if any((directory / marker).exists() for marker in PROJECT_MARKERS):
             return directory
-    return start
+    cwd = Path.cwd().resolve()
+    return cwd if start == cwd or cwd in start.parents else start
 
 
 @dataclass
@@ -73,7 +103,9 @@ class Discovery:
     skipped: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._exclude = pathspec.GitIgnoreSpec.from_lines(self.exclude)
+        # Patterns from the command line and config were checked by the caller
+        # (a bad one is a usage error); _spec() only guards against the rest.
+        self._exclude = _spec(self.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
     def files(self, paths: Iterable[Path]) -> list[Path]:
@@ -86,16 +118,22 @@ class Discovery:
             elif not (self.force_exclude and self.excluded(path, is_dir=False)):
                 found.setdefault(os.path.normpath(path), path)
             else:
-                self.skipped.append(f"{path} (excluded)")
+                self.skipped.append(f"{path} ({self.exclusion(path, is_dir=False)})")
         return [found[key] for key in sorted(found)]
 
     def excluded(self, path: Path, *, is_dir: bool) -> bool:
         """Matches an exclude pattern, or (when honoured) a .gitignore."""
+        return self.exclusion(path, is_dir=is_dir) is not None
+
+    def exclusion(self, path: Path, *, is_dir: bool) -> str | None:
+        """Why ``path`` is skipped ("excluded" or "in .gitignore"), or None."""
         relative = self._relative(path)
         suffix = "/" if is_dir else ""
         if self._exclude.match_file(relative + suffix):
-            return True
-        return self.respect_gitignore and self._gitignored(path, suffix)
+            return "excluded"
+        if self.respect_gitignore and self._gitignored(path, suffix):
+            return "in .gitignore"
+        return None
 
     def _walk(self, top: Path) -> Iterator[Path]:
         try:
@@ -110,8 +148,9 @@ class Discovery:
                 is_link = entry.is_symlink()
             except OSError:
                 continue
-            if self.excluded(path, is_dir=is_dir):
-                self.skipped.append(f"{path} (excluded)")
+            reason = self.exclusion(path, is_dir=is_dir)
+            if reason is not None:
+                self.skipped.append(f"{path} ({reason})")
             elif is_link and not self._inside_root(path):
                 self.skipped.append(f"{path} (symlink out of {self.root})")
             elif is_dir:
@@ -148,9 +187,11 @@ class Discovery:
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
             try:
-                lines = (directory / ".gitignore").read_text(encoding="utf-8").splitlines()
-                self._gitignores[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
-            except (OSError, UnicodeDecodeError):
+                # git reads bytes; surrogateescape keeps a stray non-UTF-8 byte
+                # from hiding the whole file (os.scandir names decode the same way).
+                text = (directory / ".gitignore").read_text("utf-8", errors="surrogateescape")
+                self._gitignores[directory] = _spec(text.splitlines())
+            except OSError:
                 self._gitignores[directory] = None
         return self._gitignores[directory]
 
@@ -169,15 +210,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises OSError (PermissionError for a read-only file).
     """
     target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode)
+    status = target.stat()
+    mode = stat.S_IMODE(status.st_mode)
+    # Checked by hand: root may write anything, but a file its owner made
+    # read-only is one the user does not expect a tool to change.
     if not mode & stat.S_IWUSR:
-        raise PermissionError(f"{path} is read-only")
+        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".asyncfix", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _keep_owner(temporary, status)  # before chmod: chown clears setuid bits
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
@@ -186,3 +231,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _keep_owner(temporary: str, original: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, where we may (root may)."""
+    if not hasattr(os, "chown"):
+        return
+    current = os.stat(temporary)
+    if (current.st_uid, current.st_gid) == (original.st_uid, original.st_gid):
+        return
+    try:
+        os.chown(temporary, original.st_uid, original.st_gid)
+    except OSError:
+        pass  # not allowed: the file is still ours to write, with our ownership

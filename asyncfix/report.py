@@ -45,18 +45,26 @@ def colour_diff(diff: str) -> str:
 
 
 def summary(results: Sequence[FileResult], *, write: bool) -> str:
-    """One closing line: what was (or would be) fixed, what is left, what failed."""
+    """One closing line: what was (or would be) fixed, what is left, what failed.
+
+    ``Fixed 3 calls in 2 files, 1 call left to fix by hand, 1 file could not
+    be processed (5 files checked).`` or ``Nothing to fix (5 files checked).``
+    """
     fixed_calls = sum(len(r.fixes) for r in results if r.changed)
     fixed_files = sum(1 for r in results if r.changed)
     left = sum(len(r.findings) for r in results)
     errors = sum(1 for r in results if r.error)
-    verb = "Fixed" if write else "Would fix"
-    calls = "call" if fixed_calls == 1 else "calls"
-    files = "file" if fixed_files == 1 else "files"
-    parts = [f"{verb} {fixed_calls} {calls} in {fixed_files} {files}"]
+    parts: list[str] = []
+    if fixed_files:
+        verb = "Fixed" if write else "Would fix"
+        parts.append(f"{verb} {_count(fixed_calls, 'call')} in {_count(fixed_files, 'file')}")
     if left:
-        parts.append(f"{left} left to fix by hand (see the lines above)")
+        parts.append(f"{_count(left, 'call')} left to fix by hand")
     if errors:
-        parts.append(f"{errors} {'file' if errors == 1 else 'files'} could not be processed")
-    checked = len(results)
-    return "; ".join(parts) + f" ({checked} {'file' if checked == 1 else 'files'} checked)."
+        parts.append(f"{_count(errors, 'file')} could not be processed")
+    text = ", ".join(parts) or "Nothing to fix"
+    return f"{text[0].upper()}{text[1:]} ({_count(len(results), 'file')} checked)."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,321 @@
+"""``[tool.asyncfix]``: where it is found, what it sets, how flags override it, its errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click.testing
+import pytest
+
+from asyncfix.cli import main
+from asyncfix.config import ConfigError, find_pyproject, load
+from asyncfix.fixers import load as load_fixers
+
+BEFORE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
+AFTER = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+UNFIXABLE = (
+    "import time\n\n\nasync def handler():\n    return list(time.sleep(1) for _ in range(3))\n"
+)
+KNOWN = ", ".join(sorted(load_fixers()))
+KEYS = "exclude, extend-exclude, select, ignore, force-exclude, respect-gitignore, event-loop"
+
+
+def run(*args: str) -> click.testing.Result:
+    return click.testing.CliRunner().invoke(
+        main,
+        ["--jobs", "1", *args],
+        env={"NO_COLOR": None, "FORCE_COLOR": None},
+        catch_exceptions=False,
+        prog_name="asyncfix",
+    )
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path.resolve()
+
+
+def write(path: str, text: str = BEFORE) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    return target
+
+
+def checked(*args: str) -> list[str]:
+    result = run("--check", *args)
+    assert result.exit_code in (0, 1), result.stderr
+    prefix = "would fix "
+    return [line[len(prefix) :] for line in result.stderr.splitlines() if line.startswith(prefix)]
+
+
+# -- errors: exit 2, one line that names the file, the key and what is wanted ------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        pytest.param(
+            "[tool.asyncfix]\nline-length = 88\n",
+            f"[tool.asyncfix] has an unknown key 'line-length' (known: {KEYS})",
+            id="unknown key",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nexclude = "build"\n',
+            "[tool.asyncfix] exclude: expected a list of strings, got 'build'",
+            id="exclude not a list",
+        ),
+        pytest.param(
+            "[tool.asyncfix]\nextend-exclude = [1]\n",
+            "[tool.asyncfix] extend-exclude: expected a list of strings, got [1]",
+            id="extend-exclude of ints",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nselect = "ASYNC251"\n',
+            "[tool.asyncfix] select: expected a list of strings, got 'ASYNC251'",
+            id="select not a list",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nforce-exclude = "yes"\n',
+            "[tool.asyncfix] force-exclude: expected true or false, got 'yes'",
+            id="bool as string",
+        ),
+        pytest.param(
+            "[tool.asyncfix]\nrespect-gitignore = 1\n",
+            "[tool.asyncfix] respect-gitignore: expected true or false, got 1",
+            id="bool as int",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nevent-loop = "gevent"\n',
+            "[tool.asyncfix] event-loop: expected one of auto, asyncio, trio, anyio, got 'gevent'",
+            id="bad event-loop",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nselect = ["ASYNC999"]\n',
+            f"[tool.asyncfix] select: unknown rule selector 'ASYNC999' (known: {KNOWN})",
+            id="unknown select code",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nignore = ["E501"]\n',
+            f"[tool.asyncfix] ignore: unknown rule selector 'E501' (known: {KNOWN})",
+            id="unknown ignore code",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nextend-exclude = ["!"]\n',
+            "[tool.asyncfix] extend-exclude: invalid pattern '!': pattern normalized to nothing",
+            id="invalid pattern",
+        ),
+        pytest.param("[tool]\nasyncfix = 3\n", "[tool.asyncfix] must be a table", id="not a table"),
+        pytest.param("tool = 3\n", "[tool] must be a table", id="tool not a table"),
+        pytest.param(
+            "[tool.asyncfix\n",
+            "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 15)",
+            id="invalid TOML",
+        ),
+    ],
+)
+def test_config_errors_exit_2_with_one_line(in_tmp: Path, toml: str, problem: str) -> None:
+    write("pyproject.toml", toml)
+    write("bot.py")
+    result = run("bot.py")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"asyncfix: error: {in_tmp / 'pyproject.toml'}: {problem}\n"
+    assert Path("bot.py").read_text() == BEFORE
+
+
+def test_config_not_utf8_is_exit_2_not_a_traceback(in_tmp: Path) -> None:
+    (in_tmp / "pyproject.toml").write_bytes(b'[tool.asyncfix]\nexclude = ["caf\xe9"]\n')
+    write("bot.py")
+    result = run("bot.py")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"asyncfix: error: {in_tmp / 'pyproject.toml'}: not valid TOML: not UTF-8 "
+        "(invalid continuation byte)\n"
+    )
+
+
+def test_config_error_stops_stdin_too(in_tmp: Path) -> None:
+    write("pyproject.toml", "[tool.asyncfix]\nnope = 1\n")
+    result = click.testing.CliRunner().invoke(main, ["-"], input=BEFORE, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_pyproject_without_our_table_means_defaults() -> None:
+    write("pyproject.toml", "[tool.black]\nline-length = 100\n")
+    write("bot.py")
+    assert checked("bot.py") == ["bot.py"]
+
+
+def test_load_returns_the_table(in_tmp: Path) -> None:
+    path = write("pyproject.toml", '[tool.asyncfix]\nselect = ["ASYNC251"]\nforce-exclude = true\n')
+    assert load(path) == {"select": ["ASYNC251"], "force-exclude": True}
+
+
+def test_load_raises_config_error_for_unreadable_file(in_tmp: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load(in_tmp / "missing.toml")
+    assert str(raised.value) == f"{in_tmp / 'missing.toml'}: cannot read: No such file or directory"
+
+
+# -- where the config is found --------------------------------------------------------
+
+
+def test_config_is_found_upward_from_the_paths(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nevent-loop = "trio"\n')
+    write("src/pkg/bot.py")
+    monkeypatch.chdir(in_tmp / "src")
+    run("pkg/bot.py")
+    assert Path("pkg/bot.py").read_text() == AFTER.replace("asyncio", "trio")
+
+
+def test_config_is_the_nearest_to_the_common_parent_of_the_paths(in_tmp: Path) -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nevent-loop = "trio"\n')
+    write("sub/pyproject.toml", '[tool.asyncfix]\nevent-loop = "anyio"\n')
+    write("sub/a/bot.py")
+    write("sub/b/bot.py")
+    run("sub/a/bot.py", "sub/b/bot.py")
+    assert Path("sub/a/bot.py").read_text() == AFTER.replace("asyncio", "anyio")
+    assert Path("sub/b/bot.py").read_text() == AFTER.replace("asyncio", "anyio")
+
+
+def test_paths_in_different_projects_use_their_common_parents_config(in_tmp: Path) -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nevent-loop = "trio"\n')
+    write("sub/pyproject.toml", '[tool.asyncfix]\nevent-loop = "anyio"\n')
+    write("sub/bot.py")
+    write("other/bot.py")
+    run("sub/bot.py", "other/bot.py")
+    assert Path("sub/bot.py").read_text() == AFTER.replace("asyncio", "trio")
+
+
+def test_find_pyproject(in_tmp: Path) -> None:
+    write("pyproject.toml", "")
+    (in_tmp / "a/b").mkdir(parents=True)
+    assert find_pyproject(in_tmp / "a/b") == in_tmp / "pyproject.toml"
+
+
+def test_config_option_reads_that_file_instead(in_tmp: Path) -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nevent-loop = "trio"\n')
+    write("ci/asyncfix.toml", '[tool.asyncfix]\nevent-loop = "anyio"\n')
+    write("bot.py")
+    run("--config", "ci/asyncfix.toml", "bot.py")
+    assert Path("bot.py").read_text() == AFTER.replace("asyncio", "anyio")
+
+
+def test_config_option_errors_name_that_file() -> None:
+    write("ci/asyncfix.toml", "[tool.asyncfix]\nnope = 1\n")
+    write("bot.py")
+    result = run("--config", "ci/asyncfix.toml", "bot.py")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "asyncfix: error: ci/asyncfix.toml: [tool.asyncfix] has an unknown key 'nope' "
+        f"(known: {KEYS})\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("missing.toml", "File 'missing.toml' does not exist.", id="missing"),
+        pytest.param(".", "File '.' is a directory.", id="directory"),
+    ],
+)
+def test_config_option_must_be_an_existing_file(value: str, message: str) -> None:
+    write("bot.py")
+    result = run("--config", value, "bot.py")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for '--config': {message}"
+
+
+# -- what the config sets, and flags winning over it -------------------------------------
+
+
+def test_config_exclude_replaces_the_defaults() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nexclude = ["gen"]\n')
+    for name in ("a.py", "build/b.py", "gen/c.py"):
+        write(name)
+    assert checked(".") == ["a.py", "build/b.py"]
+
+
+def test_config_extend_exclude_adds_to_the_defaults() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nextend-exclude = ["gen"]\n')
+    for name in ("a.py", "build/b.py", "gen/c.py"):
+        write(name)
+    assert checked(".") == ["a.py"]
+
+
+def test_config_exclude_and_extend_exclude_together() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nexclude = ["gen"]\nextend-exclude = ["old"]\n')
+    for name in ("a.py", "build/b.py", "gen/c.py", "old/d.py"):
+        write(name)
+    assert checked(".") == ["a.py", "build/b.py"]
+
+
+def test_config_patterns_are_relative_to_the_project_root(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nextend-exclude = ["/src/gen"]\n')
+    for name in ("src/a.py", "src/gen/b.py", "src/pkg/gen/c.py"):
+        write(name)
+    monkeypatch.chdir(in_tmp / "src")
+    assert checked(".") == ["a.py", "pkg/gen/c.py"]
+
+
+def test_exclude_flag_wins_over_config_exclude() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nexclude = ["gen"]\n')
+    for name in ("a.py", "gen/b.py", "old/c.py"):
+        write(name)
+    assert checked("--exclude", "old", ".") == ["a.py", "gen/b.py"]
+
+
+def test_extend_exclude_flag_wins_over_config_extend_exclude() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nextend-exclude = ["gen"]\n')
+    for name in ("a.py", "gen/b.py", "old/c.py"):
+        write(name)
+    assert checked("--extend-exclude", "old", ".") == ["a.py", "gen/b.py"]
+
+
+def test_config_force_exclude_skips_excluded_explicit_files() -> None:
+    write("pyproject.toml", "[tool.asyncfix]\nforce-exclude = true\n")
+    write("a.py")
+    write("build/b.py")
+    assert checked("a.py", "build/b.py") == ["a.py"]
+
+
+def test_config_respect_gitignore_false_and_the_flag_winning() -> None:
+    write("pyproject.toml", "[tool.asyncfix]\nrespect-gitignore = false\n")
+    write(".gitignore", "gen/\n")
+    write("gen/a.py")
+    assert checked(".") == ["gen/a.py"]
+    assert checked("--respect-gitignore", ".") == []
+
+
+def test_config_select_and_ignore() -> None:
+    write("left.py", UNFIXABLE)
+    write("pyproject.toml", '[tool.asyncfix]\nignore = ["ASYNC251"]\n')
+    assert run("left.py").exit_code == 0
+    write("pyproject.toml", '[tool.asyncfix]\nselect = ["ASYNC251"]\n')
+    assert run("left.py").exit_code == 1
+
+
+def test_ignore_flag_wins_over_config_select() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nselect = ["ASYNC251"]\n')
+    write("bot.py")
+    assert checked("--ignore", "ASYNC251", "bot.py") == []
+
+
+def test_select_flag_wins_over_config_select() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nselect = ["ASYNC2"]\nignore = []\n')
+    write("bot.py")
+    assert checked("--select", "ASYNC251", "bot.py") == ["bot.py"]
+
+
+def test_config_event_loop_and_the_flag_winning() -> None:
+    write("pyproject.toml", '[tool.asyncfix]\nevent-loop = "trio"\n')
+    write("bot.py")
+    run("--event-loop", "asyncio", "bot.py")
+    assert Path("bot.py").read_text() == AFTER
