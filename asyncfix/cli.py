@@ -98,8 +98,8 @@ def _fail(message: str) -> NoReturn:
     help="Patterns to skip in addition to the defaults.",
 )
 @click.option(
-    "--force-exclude",
-    is_flag=True,
+    # A pair, so that a flag can win over `force-exclude = true` in the config.
+    "--force-exclude/--no-force-exclude",
     default=None,
     help="Apply the excludes to files named on the command line too (for pre-commit).",
 )

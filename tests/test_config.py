@@ -286,6 +286,12 @@ def test_config_force_exclude_skips_excluded_explicit_files() -> None:
     assert checked("a.py", "build/b.py") == ["a.py"]
 
 
+def test_no_force_exclude_flag_wins_over_config_force_exclude() -> None:
+    write("pyproject.toml", "[tool.asyncfix]\nforce-exclude = true\n")
+    write("build/b.py")
+    assert checked("--no-force-exclude", "build/b.py") == ["build/b.py"]
+
+
 def test_config_respect_gitignore_false_and_the_flag_winning() -> None:
     write("pyproject.toml", "[tool.asyncfix]\nrespect-gitignore = false\n")
     write(".gitignore", "gen/\n")
