@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
@@ -207,7 +207,6 @@ class RequestsFixer(Fixer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._plans: dict[cst.FunctionDef, FunctionPlan] = {}
         self._collector: _Collector | None = None
-        self._session_names: dict[cst.FunctionDef, dict[str, Node]] = {}
         self._taken: dict[cst.FunctionDef, set[str]] = {}
         # pass 2: original node -> its rewritten form, to refresh planned pieces
         self._updated: dict[Node, Node] = {}
@@ -620,7 +619,7 @@ class RequestsFixer(Fixer):
                 assert isinstance(statement, cst.With)
                 self._plan_uses_within(plan, request, statement, name)
             elif form == "hoist":
-                self._plan_use(plan, request.call, request.call, allow_escape=False)
+                self._plan_use(plan, request.call, request.call)
         if any(r.session is None for r in plan.requests):
             plan.shared_session = self._fresh_name(plan, "session")
             plan.needs.add("aiohttp")
@@ -717,7 +716,7 @@ class RequestsFixer(Fixer):
                 )
             if body.index(holder) > body.index(last):
                 last = holder
-            self._plan_use(plan, request.call, read, allow_escape=False)
+            self._plan_use(plan, request.call, read)
         return last
 
     def _plan_uses_within(
@@ -732,7 +731,7 @@ class RequestsFixer(Fixer):
                 raise Unfixable(
                     request.call, f"the response `{name}` is used after its `with` block"
                 )
-            self._plan_use(plan, request.call, read, allow_escape=False)
+            self._plan_use(plan, request.call, read)
 
     def _holder_in(self, node: Node, body: list[cst.BaseStatement]) -> cst.BaseStatement | None:
         child: Node | None = node
@@ -744,9 +743,7 @@ class RequestsFixer(Fixer):
             child = self.parent(child)
         return None
 
-    def _plan_use(
-        self, plan: FunctionPlan, call: cst.Call, ref: Node, *, allow_escape: bool
-    ) -> None:
+    def _plan_use(self, plan: FunctionPlan, call: cst.Call, ref: Node) -> None:
         """Map one use of the response (``ref`` is its name, or the hoisted call)."""
         parent = self.parent(ref)
         if self._in_nested_scope(plan.function, ref):
@@ -1066,12 +1063,6 @@ class RequestsFixer(Fixer):
                 )
 
     # -- pass 2: rewrite ----------------------------------------------------------
-
-    def _plan_for(self, node: Node) -> FunctionPlan | None:
-        for plan in self._plans.values():
-            if node in plan.replacements or node in plan.handlers or node in plan.async_fors:
-                return plan
-        return None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         return self._replace(original_node, updated_node)
