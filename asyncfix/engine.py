@@ -18,8 +18,10 @@ import codecs
 import io
 import tokenize
 from collections.abc import Sequence
+from typing import cast
 
 import libcst as cst
+from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
@@ -121,7 +123,12 @@ def _has_triggers(data: bytes, fixers: Sequence[type[Fixer]]) -> bool:
 
 
 def candidate_fixers(source: str, fixers: Sequence[type[Fixer]]) -> list[type[Fixer]]:
-    """The fixers that may have work in ``source`` (a cheap over-estimate)."""
+    """The fixers that may have work in ``source`` (a cheap over-estimate).
+
+    A fixer may have work when a call inside an ``async def`` ends in the last
+    name of one of its targets (or an import alias of it) and the module
+    imports that target's package somewhere.
+    """
     if "async" not in source:
         return []
     fixers = [f for f in fixers if any(t.decode() in source for t in f.triggers)]
@@ -136,7 +143,8 @@ def candidate_fixers(source: str, fixers: Sequence[type[Fixer]]) -> list[type[Fi
     if not calls:
         return []
     aliases = _import_aliases(tree)
-    return [f for f in fixers if calls & _spellings(f.targets, aliases)]
+    packages = _imported_packages(tree)
+    return [f for f in fixers if calls & _spellings(f.targets, aliases, packages)]
 
 
 def _names_called_in_async(tree: ast.AST) -> set[str]:
@@ -165,9 +173,27 @@ def _import_aliases(tree: ast.AST) -> dict[str, set[str]]:
     return aliases
 
 
-def _spellings(targets: frozenset[str], aliases: dict[str, set[str]]) -> set[str]:
+def _imported_packages(tree: ast.AST) -> set[str]:
+    """First name part of every absolute import anywhere: ``import a.b`` -> "a"."""
+    packages: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            packages.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            packages.add(node.module.split(".")[0])
+    return packages
+
+
+def _spellings(
+    targets: frozenset[str], aliases: dict[str, set[str]], packages: set[str]
+) -> set[str]:
     names: set[str] = set()
     for target in targets:
+        # A target is a qualified name bound by an import: a module that never
+        # imports its package cannot call it (``asyncio.sleep`` in fixed code
+        # is not ``time.sleep``, and needs no LibCST run).
+        if target.split(".")[0] not in packages:
+            continue
         names.add(target.rsplit(".", 1)[-1])
         names |= aliases.get(target, set())
     return names
@@ -189,12 +215,10 @@ def _run_fixers(
         fixes += fixer.fixes
         findings += fixer.findings
     # Imports last and once: every fixer's requests, against the final tree.
-    for key, visitor in (
-        (AddImportsVisitor.CONTEXT_KEY, AddImportsVisitor),
-        (RemoveImportsVisitor.CONTEXT_KEY, RemoveImportsVisitor),
-    ):
-        if context.scratch.get(key):
-            module = visitor(context).transform_module(module)
+    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
+        module = AddImportsVisitor(context).transform_module(module)
+    if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        module = _RemoveImports(context).transform_module(module)
     new = module.code
     order = lambda item: (item.line, item.column, item.code)  # noqa: E731
     result = FixResult(
@@ -206,6 +230,82 @@ def _run_fixers(
     if result.changed:
         _check_compiles(source, new, filename)
     return result
+
+
+_Statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_Block = (cst.Module, cst.IndentedBlock)
+
+
+class _RemoveImports(RemoveImportsVisitor):
+    """RemoveImportsVisitor that leaves the blank lines between statements in place.
+
+    LibCST drops a removed line together with the blank lines above it: after
+    a docstring / blank / ``import time`` the docstring would be glued to the
+    next line, and a removed first line would leave the file opening with the
+    blank line that followed it.  Here the next line of the same block takes
+    over the removed line's blank lines: exactly those when nothing above it
+    was kept, else the larger of the two counts.
+    """
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        self._kept: list[bool] = []  # per open block: has a statement been kept?
+        self._carry: tuple[int, int] | None = None  # (block depth, blank lines)
+        self._inherit: dict[cst.CSTNode, int] = {}  # next line -> blank lines
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _Block):
+            self._kept.append(False)
+        elif isinstance(node, _Statement):
+            if self._carry is not None and self._carry[0] == len(self._kept):
+                self._inherit[node] = self._carry[1]
+            self._carry = None
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: CSTNodeT, updated_node: CSTNodeT
+    ) -> CSTNodeT | cst.RemovalSentinel:
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, _Block):
+            self._kept.pop()
+            self._carry = None
+            return result
+        if not isinstance(original_node, _Statement):
+            return result
+        inherited = self._inherit.pop(original_node, None)
+        first = not self._kept[-1]
+        if isinstance(result, cst.RemovalSentinel) or (
+            isinstance(result, cst.SimpleStatementLine) and not result.body
+        ):
+            own = _leading_blank_lines(original_node)
+            if inherited is not None:
+                own = inherited if first else max(inherited, own)
+            self._carry = (len(self._kept), own)
+            return result
+        self._kept[-1] = True
+        if inherited is None or not isinstance(result, _Statement):
+            return result
+        own = _leading_blank_lines(result)
+        blank = inherited if first else max(inherited, own)
+        return cast(CSTNodeT, _with_blank_lines(result, blank))
+
+
+def _leading_blank_lines(statement: cst.CSTNode) -> int:
+    """How many comment-less empty lines come first above ``statement``."""
+    lines = getattr(statement, "leading_lines", ())
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return count
+
+
+def _with_blank_lines(
+    statement: cst.SimpleStatementLine | cst.BaseCompoundStatement, count: int
+) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+    lines = list(statement.leading_lines)
+    rest = lines[_leading_blank_lines(statement):]
+    blank = lines[:count] + [cst.EmptyLine(indent=False)] * (count - len(lines[:count]))
+    return statement.with_changes(leading_lines=[*blank[:count], *rest])
 
 
 def _check_compiles(old: str, new: str, filename: str) -> None:

@@ -2,7 +2,9 @@
 
 Every ``def``, ``lambda`` and ``class`` pushes a frame for its *body* only: a
 decorator, a parameter default, an annotation or a class base runs in the
-enclosing scope.  A blocking call may take an ``await`` only when the innermost
+enclosing scope.  Likewise the first ``for ... in`` iterable of a comprehension
+runs in the enclosing scope, and a variable annotation inside a function never
+runs at all.  A blocking call may take an ``await`` only when the innermost
 function frame is an ``async def`` body and nothing between it and the call
 forbids or changes the meaning of ``await``.
 """
@@ -22,6 +24,10 @@ class Frame(enum.Enum):
     COMPREHENSION = "comprehension"
     DEFAULT = "a parameter default or annotation (it runs once, when the function is defined)"
     DECORATOR = "a decorator (it runs once, when the function is defined)"
+    # ``x: <annotation> = v`` in a function: the annotation is never evaluated,
+    # so nothing there blocks (and with ``from __future__ import annotations``
+    # an ``await`` there is a SyntaxError).
+    UNEVALUATED = "unevaluated"
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,12 @@ class AsyncContextTracker(cst.CSTTransformer):
     """Mixin keeping ``self.frames`` in step with the tree walk."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.frames: list[Frame] = []
+        # The first ``for`` clause of every comprehension seen, and the frames
+        # taken off the stack while its iterable (which runs outside) is walked.
+        self._outermost: set[cst.CompFor] = set()
+        self._suspended: list[Frame] = []
 
     def async_context(self) -> Context:
         """Classify the node being visited now."""
@@ -55,7 +65,7 @@ class AsyncContextTracker(cst.CSTTransformer):
                 if blocker is None and comprehensions > 1:
                     blocker = NESTED_COMPREHENSION
                 return Context(in_async=True, blocker=blocker)
-            if frame is Frame.SYNC_BODY:
+            if frame is Frame.SYNC_BODY or frame is Frame.UNEVALUATED:
                 return Context(in_async=False)
             if frame is Frame.COMPREHENSION:
                 comprehensions += 1
@@ -120,9 +130,29 @@ class AsyncContextTracker(cst.CSTTransformer):
     def leave_ClassDef_decorators(self, node: cst.ClassDef) -> None:
         self._pop()
 
-    # comprehensions
+    # x: annotation = value
+    def visit_AnnAssign_annotation(self, node: cst.AnnAssign) -> None:
+        self._push(Frame.UNEVALUATED)
+
+    def leave_AnnAssign_annotation(self, node: cst.AnnAssign) -> None:
+        self._pop()
+
+    # comprehensions: ``[elt for x in first for y in other if cond]`` runs all
+    # but ``first`` in its own scope; ``first`` is evaluated where it is written.
+    def _push_comprehension(self, frame: Frame, node: cst.BaseComp) -> None:
+        self._push(frame)
+        self._outermost.add(node.for_in)
+
+    def visit_CompFor_iter(self, node: cst.CompFor) -> None:
+        if node in self._outermost:
+            self._suspended.append(self.frames.pop())
+
+    def leave_CompFor_iter(self, node: cst.CompFor) -> None:
+        if node in self._outermost:
+            self.frames.append(self._suspended.pop())
+
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-        self._push(Frame.GENEXP)
+        self._push_comprehension(Frame.GENEXP, node)
         return True
 
     def leave_GeneratorExp(
@@ -132,7 +162,7 @@ class AsyncContextTracker(cst.CSTTransformer):
         return updated_node
 
     def visit_ListComp(self, node: cst.ListComp) -> bool:
-        self._push(Frame.COMPREHENSION)
+        self._push_comprehension(Frame.COMPREHENSION, node)
         return True
 
     def leave_ListComp(
@@ -142,7 +172,7 @@ class AsyncContextTracker(cst.CSTTransformer):
         return updated_node
 
     def visit_SetComp(self, node: cst.SetComp) -> bool:
-        self._push(Frame.COMPREHENSION)
+        self._push_comprehension(Frame.COMPREHENSION, node)
         return True
 
     def leave_SetComp(
@@ -152,7 +182,7 @@ class AsyncContextTracker(cst.CSTTransformer):
         return updated_node
 
     def visit_DictComp(self, node: cst.DictComp) -> bool:
-        self._push(Frame.COMPREHENSION)
+        self._push_comprehension(Frame.COMPREHENSION, node)
         return True
 
     def leave_DictComp(
