@@ -1,0 +1,80 @@
+"""Code where the plain requests -> aiohttp mapping would change what happens.
+
+Each function is ordinary requests code; the comment says where aiohttp
+differs.  A rewrite must keep the behaviour, or the call must be reported.
+"""
+
+import requests
+
+
+async def connection_error_first(base, path):
+    # requests: a read timeout is a Timeout, not a ConnectionError.  aiohttp's
+    # sock_read timeout (SocketTimeoutError) is both a TimeoutError and a
+    # ClientConnectionError, so the first clause would catch it.
+    try:
+        r = requests.get(base + path, timeout=0.5)
+        return r.status_code
+    except requests.exceptions.ConnectionError:
+        return "unreachable"
+    except requests.exceptions.Timeout:
+        return "slow"
+
+
+async def slow_but_steady(base):
+    # requests: timeout=N bounds each wait for the socket, not the download;
+    # ClientTimeout(total=N) would give up on a body that keeps coming.
+    r = requests.get(f"{base}/probe/drip?chunks=4&every=0.15", timeout=0.3)
+    return r.status_code, r.text
+
+
+async def separate_calls_share_no_cookies(base):
+    # requests: every plain call has its own cookies; one shared ClientSession
+    # would send the first answer's cookie with the second request.
+    requests.get(f"{base}/probe/set-cookie")
+    return requests.get(f"{base}/echo").json()["cookies"]
+
+
+async def login_by_ip(base):
+    # requests keeps cookies set by a host named by IP address; aiohttp's
+    # default CookieJar drops them (CookieJar(unsafe=True) keeps them).
+    with requests.Session() as s:
+        s.post(f"{base}/login", data={"user": "ada", "password": "lovelace"})
+        r = s.get(f"{base}/me")
+        return r.status_code, r.json()
+
+
+async def falsy_on_error(base, path):
+    # requests: bool(response) is response.ok; an aiohttp response is always true.
+    r = requests.get(base + path)
+    if not r:
+        return "failed"
+    return "fine"
+
+
+async def html_instead_of_json(base):
+    # requests: the JSONDecodeError of r.json() is a RequestException; aiohttp
+    # raises json.JSONDecodeError, which (aiohttp.ClientError, TimeoutError) misses.
+    try:
+        r = requests.get(f"{base}/html", timeout=5)
+        return r.json()
+    except requests.RequestException:
+        return "bad upstream"
+
+
+async def status_of_http_error(base, path):
+    # requests: exc.response.status_code; aiohttp: exc.status (no .response).
+    try:
+        r = requests.get(base + path, timeout=5)
+        r.raise_for_status()
+        return r.json()
+    except requests.HTTPError as exc:
+        return exc.response.status_code
+
+
+async def empty_json_body(base):
+    # requests: .json() of an empty body raises; aiohttp's .json() returns None.
+    r = requests.delete(f"{base}/status/204")
+    try:
+        return r.json()
+    except ValueError:
+        return "no content"
