@@ -189,6 +189,7 @@ def choose_event_loop(module: cst.Module, settings: Settings) -> str:
 # -- registry ----------------------------------------------------------------
 
 REGISTRY: dict[str, type[Fixer]] = {}
+_loaded = False
 
 
 def register(cls: type[Fixer]) -> type[Fixer]:
@@ -200,11 +201,17 @@ def register(cls: type[Fixer]) -> type[Fixer]:
 
 
 def load() -> dict[str, type[Fixer]]:
-    """Import every fixer module once and return the registry."""
-    if not REGISTRY:
+    """Import every fixer module (once: imports are cached) and return the registry.
+
+    Not "if the registry is empty": a fixer module imported directly would
+    make it look complete and hide the others.
+    """
+    global _loaded
+    if not _loaded:
         for info in pkgutil.iter_modules(__path__):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{info.name}")
+        _loaded = True
     return REGISTRY
 
 

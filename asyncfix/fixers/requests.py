@@ -14,6 +14,7 @@ exactly as it was.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,7 +24,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, register
+from . import Fixer, choose_event_loop, register
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 PLAIN_CALLS = {f"requests.{m}": m for m in METHODS} | {f"requests.api.{m}": m for m in METHODS}
@@ -47,10 +48,43 @@ EXCEPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "HTTPError": (("aiohttp", "ClientResponseError"),),
     "ConnectionError": (("aiohttp", "ClientConnectionError"),),
     "Timeout": (("asyncio", "TimeoutError"),),
-    "ReadTimeout": (("asyncio", "TimeoutError"),),
-    "ConnectTimeout": (("asyncio", "TimeoutError"),),
+    # aiohttp >= 3.10 tells the two apart, as requests does (with the timeouts
+    # this fixer writes: sock_connect and sock_read)
+    "ReadTimeout": (("aiohttp", "SocketTimeoutError"),),
+    "ConnectTimeout": (("aiohttp", "ConnectionTimeoutError"),),
     "TooManyRedirects": (("aiohttp", "TooManyRedirects"),),
+    # requests' JSONDecodeError subclasses json's, which aiohttp's json() raises
+    "JSONDecodeError": (("json", "JSONDecodeError"),),
 }
+
+# requests' exception tree (each name's bases), to tell which handler caught what.
+REQUESTS_BASES: dict[str, tuple[str, ...]] = {
+    "RequestException": (),
+    "HTTPError": ("RequestException",),
+    "ConnectionError": ("RequestException",),
+    "Timeout": ("RequestException",),
+    "ReadTimeout": ("Timeout",),
+    "ConnectTimeout": ("ConnectionError", "Timeout"),
+    "TooManyRedirects": ("RequestException",),
+    "JSONDecodeError": ("RequestException",),
+}
+# aiohttp's exception tree, as far as the mapped names go
+AIOHTTP_BASES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("aiohttp", "ClientError"): (),
+    ("asyncio", "TimeoutError"): (),
+    ("aiohttp", "ClientResponseError"): (("aiohttp", "ClientError"),),
+    ("aiohttp", "ClientConnectionError"): (("aiohttp", "ClientError"),),
+    ("aiohttp", "TooManyRedirects"): (("aiohttp", "ClientResponseError"),),
+    ("aiohttp", "SocketTimeoutError"): (
+        ("aiohttp", "ClientConnectionError"),
+        ("asyncio", "TimeoutError"),
+    ),
+    ("aiohttp", "ConnectionTimeoutError"): (
+        ("aiohttp", "ClientConnectionError"),
+        ("asyncio", "TimeoutError"),
+    ),
+}
+BROAD_BUILTINS = {"builtins.OSError", "builtins.IOError", "builtins.EnvironmentError"}
 
 # Response attributes that read the body: they become awaited calls.
 AWAITED_READS = {"text": "text", "content": "read"}
@@ -117,6 +151,8 @@ class FunctionPlan:
     handlers: dict[Node, cst.BaseExpression] = field(default_factory=dict)
     needs: set[str] = field(default_factory=set)
     removed_references: list[Node] = field(default_factory=list)
+    reads: list[Node] = field(default_factory=list)  # uses that read the body (can raise)
+    json_reads: set[Node] = field(default_factory=set)
 
 
 class _Collector(AsyncContextTracker):
@@ -215,7 +251,7 @@ class RequestsFixer(Fixer):
     # -- pass 1: find and plan ----------------------------------------------------
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        self._loop = "asyncio"
+        self._loop = choose_event_loop(tree, self.settings)
         collector = _Collector(self)
         tree.visit(collector)
         self._collector = collector
@@ -277,6 +313,11 @@ class RequestsFixer(Fixer):
         assert collector is not None
         plan = FunctionPlan(function, kept=kept)
         try:
+            if self.loop != "asyncio":
+                raise Unfixable(
+                    calls[0],
+                    f"aiohttp runs only on asyncio and this module uses {self.loop}",
+                )
             for call in calls:
                 where = collector.contexts[call]
                 if where.blocker is not None:
@@ -376,17 +417,23 @@ class RequestsFixer(Fixer):
         key = arg.keyword.value
         value = arg.value
         call = request.call
+        if key in ("params", "data") and isinstance(value, cst.Dict):
+            self._check_literal_values(call, key, value)
+        if key == "json" and not _is_constant(value, "None") and any(
+            a.keyword is not None and a.keyword.value == "data" for a in request.call.args
+        ):
+            raise Unfixable(call, "`data=` and `json=` together: requests ignores `json=`, aiohttp refuses")
         if key in KEPT_KEYWORDS:
             return arg
         if key == "timeout":
             return arg.with_changes(value=self._timeout(plan, call, value))
         if key == "verify":
-            if _is_constant(value, "False"):
+            if _is_constant(value, "False") or _is_constant(value, "True"):
                 return arg.with_changes(keyword=cst.Name("ssl"))
-            if _is_constant(value, "True"):
-                return None
             raise Unfixable(call, "`verify=` with a CA bundle path has no direct aiohttp form")
         if key == "stream":
+            if _nodes(arg, cst.Comment):
+                raise Unfixable(call, "a comment on `stream=`, which is dropped, would be lost")
             if _is_constant(value, "True") or _is_constant(value, "False"):
                 return None  # aiohttp always streams; the body is read where it is used
             raise Unfixable(call, "`stream=` with a computed value")
@@ -413,6 +460,20 @@ class RequestsFixer(Fixer):
             "hooks": "aiohttp has no response hooks",
         }
         raise Unfixable(call, reasons.get(key, f"`{key}=` has no aiohttp equivalent"))
+
+    @staticmethod
+    def _check_literal_values(call: cst.Call, key: str, value: cst.Dict) -> None:
+        """requests drops None values and str()s booleans; aiohttp refuses or sends 'None'."""
+        for element in value.elements:
+            if isinstance(element, cst.DictElement) and any(
+                _is_constant(element.value, c) for c in ("None", "True", "False")
+            ):
+                constant = element.value.value  # type: ignore[attr-defined]
+                raise Unfixable(
+                    call,
+                    f"`{key}=` holds `{constant}`: requests drops None and sends "
+                    "booleans as text, aiohttp does not",
+                )
 
     def _is_basic_auth(self, call: cst.Call) -> bool:
         names = self.qualified_names(call.func)
@@ -451,6 +512,8 @@ class RequestsFixer(Fixer):
                 raise Unfixable(call, "`files=` with other arguments that call functions")
         if not isinstance(files, cst.Dict) or (data is not None and not isinstance(data.value, cst.Dict)):
             raise Unfixable(call, "`files=` and `data=` must be dict literals to build a FormData")
+        if _nodes(files, cst.Comment) or (data is not None and _nodes(data, cst.Comment)):
+            raise Unfixable(call, "comments inside `files=`/`data=` would be lost in the FormData")
         fields = self._form_fields(call, data.value if data is not None else None)
         uploads = self._form_files(plan, call, files)
         name = self._fresh_name(plan, "form")
@@ -471,7 +534,8 @@ class RequestsFixer(Fixer):
                 raise Unfixable(call, "`data=` with `**` unpacking next to `files=`")
             value = element.value
             if isinstance(value, (cst.Integer, cst.Float)):
-                value = cst.SimpleString(f'"{value.value}"')
+                # what requests sends: str() of the number, not its spelling
+                value = cst.SimpleString(f'"{ast.literal_eval(value.value)}"')
             elif not isinstance(value, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
                 raise Unfixable(
                     call,
@@ -779,6 +843,7 @@ class RequestsFixer(Fixer):
                 )
         elif attribute in AWAITED_READS and not called:
             self._needs_await(call, where)
+            plan.reads.append(parent)
             method = AWAITED_READS[attribute]
             plan.replacements[parent] = lambda n, m=method: self._awaited(  # type: ignore[misc]
                 _call(n.with_changes(attr=cst.Name(m)), []), parent  # type: ignore[attr-defined]
@@ -788,9 +853,14 @@ class RequestsFixer(Fixer):
             if outer.args:
                 raise Unfixable(call, "`json()` with arguments")
             self._needs_await(call, where)
-            plan.replacements[outer] = lambda n: self._awaited(
-                n.with_changes(args=[_kw("content_type", cst.Name("None"))]), outer  # type: ignore[attr-defined]
-            )
+            plan.reads.append(outer)
+            plan.json_reads.add(outer)
+            json_call = lambda n: n.with_changes(args=[_kw("content_type", cst.Name("None"))])  # noqa: E731
+            if isinstance(self.parent(outer), cst.Await):
+                # `await r.json()`: awaited by mistake in the original; one await is enough
+                plan.replacements[outer] = json_call
+            else:
+                plan.replacements[outer] = lambda n: self._awaited(json_call(n), outer)
         elif attribute == "iter_content" and called:
             assert isinstance(outer, cst.Call)
             self._plan_iter_content(plan, call, outer)
@@ -936,6 +1006,12 @@ class RequestsFixer(Fixer):
                 continue
             parent = self.parent(read)
             if isinstance(parent, cst.Attribute) and parent.attr.value == "headers":
+                if isinstance(self.parent(parent), (cst.AssignTarget, cst.AugAssign)):
+                    raise Unfixable(
+                        request.call,
+                        f"`{name}.headers = ...` replaces the headers; aiohttp's session "
+                        "headers cannot be reassigned",
+                    )
                 continue  # s.headers.update(...), s.headers[k] = v: same API in aiohttp
             if isinstance(parent, cst.Attribute) and parent.attr.value == "auth":
                 assert creator is not None
@@ -994,48 +1070,89 @@ class RequestsFixer(Fixer):
     # -- exceptions ----------------------------------------------------------------
 
     def _plan_exceptions(self, plan: FunctionPlan) -> None:
-        """Map `except requests.X` in every try whose body holds a rewritten call."""
+        """Map the handlers of every try whose body holds a rewritten call or body read.
+
+        A body read counts: `r.json()` inside a try can raise requests'
+        JSONDecodeError, which is a RequestException.
+        """
         calls = [r.call for r in plan.requests]
         for try_node in _nodes(plan.function.body, cst.Try):
-            if not any(_contains(try_node.body, c) for c in calls):
+            inside = [c for c in calls if _contains(try_node.body, c)]
+            reads = [n for n in plan.reads if _contains(try_node.body, n)]
+            if not inside and not reads:
                 continue
+            culprit = (inside or calls)[0]
             # A `# noqa` requests call in the same try still raises requests'
             # exceptions: its handlers then catch both kinds.
             keep = any(_contains(try_node.body, c) for c in plan.kept)
+            reads_json = any(n in plan.json_reads for n in reads)
+            timed = any(
+                a.keyword is not None and a.keyword.value == "timeout"
+                for c in inside
+                for a in c.args
+            )
+            handled: list[tuple[set[str], set[tuple[str, str]]]] = []
             for handler in try_node.handlers:
-                if handler.type is not None:
-                    self._plan_handler(plan, handler, calls[0], keep)
+                if handler.type is None:
+                    continue
+                before, after = self._plan_handler(plan, handler, culprit, keep, reads_json)
+                self._check_reachable(culprit, handler, before, after, handled, timed)
+                handled.append((before, after))
 
     def _plan_handler(
-        self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call, keep: bool
-    ) -> None:
+        self,
+        plan: FunctionPlan,
+        handler: cst.ExceptHandler,
+        call: cst.Call,
+        keep: bool,
+        reads_json: bool,
+    ) -> tuple[set[str], set[tuple[str, str]]]:
+        """Plan one handler; return the requests exceptions it named and what they became."""
         assert handler.type is not None
         kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
         parts = [e.value for e in kinds] if kinds is not None else [handler.type]
         mapped: list[tuple[str, str]] = []
+        named: set[str] = set()
+        became: set[tuple[str, str]] = set()
         changed = False
         for part in parts:
+            code = cst.Module([]).code_for_node(part)
             names = self.qualified_names(part)
             exceptions = {_requests_exception(q.name) for q in names}
-            if exceptions == {None} or not names:
-                mapped.append(("", cst.Module([]).code_for_node(part)))
+            if not names or exceptions == {None}:
+                if {q.name for q in names} & BROAD_BUILTINS:
+                    # requests' exceptions are IOErrors; most of aiohttp's are not.
+                    changed = True
+                    mapped += [("", code), ("aiohttp", "ClientError"), ("asyncio", "TimeoutError")]
+                    continue
+                self._check_opaque_handler(call, part, code)
+                mapped.append(("", code))
                 continue
             (exception,) = exceptions if len(exceptions) == 1 else (None,)
             if exception is None or exception not in EXCEPTIONS:
-                raise Unfixable(
-                    call, f"`except {cst.Module([]).code_for_node(part)}` has no aiohttp mapping"
-                )
+                raise Unfixable(call, f"`except {code}` has no aiohttp mapping")
             changed = True
+            named.add(exception)
             if keep:
-                mapped.append(("", cst.Module([]).code_for_node(part)))
+                mapped.append(("", code))
             else:
                 plan.removed_references.append(part)
-            mapped += EXCEPTIONS[exception]
+            targets = list(EXCEPTIONS[exception])
+            if exception == "RequestException" and reads_json:
+                targets.append(("json", "JSONDecodeError"))
+            mapped += targets
+            became.update(targets)
         if not changed:
-            return
+            return named, became
         if handler.name is not None and isinstance(handler.name.name, cst.Name):
             self._check_exception_uses(plan, handler, call)
         unique = list(dict.fromkeys(mapped))
+        # (Timeout, ReadTimeout) -> asyncio.TimeoutError alone: drop what another entry catches
+        unique = [
+            kind
+            for kind in unique
+            if not kind[0] or not any(o != kind and _covers({o}, kind) for o in unique)
+        ]
         for module, _ in unique:
             if module:
                 plan.needs.add(module)
@@ -1049,6 +1166,60 @@ class RequestsFixer(Fixer):
                 rpar=[cst.RightParen()],
             )
         plan.handlers[handler] = new
+        return named, became
+
+    def _check_opaque_handler(self, call: cst.Call, part: cst.BaseExpression, code: str) -> None:
+        """`except NETWORK_ERRORS`: a name that may hold requests exceptions."""
+        local = QualifiedNameSource.LOCAL
+        if not isinstance(part, cst.Name) or not any(
+            q.source is local for q in self.qualified_names(part)
+        ):
+            return
+        scope = self.get_metadata(ScopeProvider, part, None)
+        if scope is None:
+            return
+        for binding in scope[part.value]:
+            node = getattr(binding, "node", None)
+            if isinstance(node, (cst.ClassDef, cst.Import, cst.ImportFrom)):
+                continue
+            raise Unfixable(
+                call,
+                f"`except {code}`: cannot see which exceptions `{code}` holds; "
+                "name them in the handler",
+            )
+
+    def _check_reachable(
+        self,
+        call: cst.Call,
+        handler: cst.ExceptHandler,
+        before: set[str],
+        after: set[tuple[str, str]],
+        earlier: list[tuple[set[str], set[tuple[str, str]]]],
+        timed: bool,
+    ) -> None:
+        """The mapped handlers must run in the same cases as the originals did."""
+        if not before:
+            return
+        code = cst.Module([]).code_for_node(handler.type) if handler.type else ""
+        for old_before, old_after in earlier:
+            now_covered = all(_covers(old_after, t) for t in after)
+            was_covered = all(any(_subclass(b, a) for a in old_before) for b in before)
+            if old_before and now_covered and not was_covered:
+                raise Unfixable(
+                    call,
+                    f"`except {code}` would never run: aiohttp raises the same exception "
+                    "for it and for a handler above it",
+                )
+        timeout = ("aiohttp", "SocketTimeoutError")  # what a read timeout raises
+        catches_timeouts = _covers(after - {("aiohttp", "ClientConnectionError")}, timeout) or any(
+            _covers(a, timeout) for _, a in earlier
+        )
+        if timed and ("aiohttp", "ClientConnectionError") in after and not catches_timeouts:
+            raise Unfixable(
+                call,
+                f"`except {code}` would also catch read timeouts (aiohttp's are "
+                "ClientConnectionErrors); put the `except requests.Timeout` handler first",
+            )
 
     def _check_exception_uses(self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call) -> None:
         assert handler.name is not None and isinstance(handler.name.name, cst.Name)
@@ -1151,7 +1322,7 @@ class RequestsFixer(Fixer):
             if original_node in plan.session_withs:
                 item = updated_node.items[0]
                 auth = plan.session_auth.get(original_node)
-                factory = _call(_dotted("aiohttp.ClientSession"), [auth] if auth else [])
+                factory = _client_session(auth)
                 return updated_node.with_changes(
                     asynchronous=cst.Asynchronous(), items=[item.with_changes(item=factory)]
                 )
@@ -1165,47 +1336,92 @@ class RequestsFixer(Fixer):
     def _restructure(
         self, plan: FunctionPlan, pairs: list[tuple[Node, cst.BaseStatement]]
     ) -> list[tuple[cst.BaseStatement | None, list[Node]]]:
-        """New statements for one block, each with the originals it replaces."""
+        """New statements for one block, each with the originals it replaces.
+
+        The comments of a dropped statement (`s.close()`, `s.auth = ...`) move
+        to the statement after it.
+        """
         out: list[tuple[cst.BaseStatement | None, list[Node]]] = []
+        pending: list[cst.EmptyLine] = []
         index = 0
         while index < len(pairs):
             original, updated = pairs[index]
             index += 1
             if original in plan.dropped:
+                pending += _comment_lines(updated)
                 out.append((None, [original]))
                 continue
-            request = next((r for r in plan.requests if r.statement is original), None)
-            session = plan.sessions.get(original)  # type: ignore[call-overload]
-            if request is None and session is None:
-                out.append((updated, [original]))
-                continue
-            if request is not None and request.form != "assign":
-                built = self._wrap_statement(plan, request, updated)
-                out += self._with_form(request, built, [original])
-                continue
-            last = request.last if request is not None else session[1]
-            end = index
-            if last is not None and last is not original:
-                end = next(i for i, (o, _) in enumerate(pairs) if o is last) + 1
-            inner = self._restructure(plan, pairs[index:end])
-            consumed = [original, *(o for o, _ in pairs[index:end])]
-            index = end
-            body = _statements(inner)
-            if request is not None:
-                call = updated.body[0].value  # type: ignore[attr-defined]
-                item = cst.WithItem(item=call, asname=cst.AsName(cst.Name(request.name or "r")))
-            else:
-                auth = plan.session_auth.get(original)
-                item = cst.WithItem(
-                    item=_call(_dotted("aiohttp.ClientSession"), [auth] if auth else []),
-                    asname=cst.AsName(cst.Name(session[0])),
-                )
-            built = _async_with([item], body, updated, replaces=True)
-            if request is not None:
-                out += self._with_form(request, built, consumed)
-            else:
-                out.append((built, consumed))
+            entries = self._rebuild(plan, pairs, index, original, updated)
+            index += len(entries[-1][1]) - 1
+            if pending:
+                first, consumed = entries[0]
+                assert first is not None
+                lines = [*pending, *first.leading_lines]  # type: ignore[attr-defined]
+                entries[0] = (first.with_changes(leading_lines=lines), consumed)
+                pending = []
+            out += entries
+        if pending:
+            out.append((cst.SimpleStatementLine([cst.Pass()], leading_lines=pending), []))
         return out
+
+    def _rebuild(
+        self,
+        plan: FunctionPlan,
+        pairs: list[tuple[Node, cst.BaseStatement]],
+        index: int,
+        original: Node,
+        updated: cst.BaseStatement,
+    ) -> list[tuple[cst.BaseStatement | None, list[Node]]]:
+        """The statements standing for ``original`` (and the followers it swallows)."""
+        request = next((r for r in plan.requests if r.statement is original), None)
+        session = plan.sessions.get(original)  # type: ignore[call-overload]
+        if request is None and session is None:
+            return [(updated, [original])]
+        if request is not None and request.form != "assign":
+            built = self._wrap_statement(plan, request, updated)
+            return self._with_form(request, built, [original])
+        end = self._range_end(plan, pairs, index - 1)
+        inner = self._restructure(plan, pairs[index:end])
+        consumed = [original, *(o for o, _ in pairs[index:end])]
+        body = _statements(inner)
+        if request is not None:
+            call = updated.body[0].value  # type: ignore[attr-defined]
+            item = cst.WithItem(item=call, asname=cst.AsName(cst.Name(request.name or "r")))
+            return self._with_form(request, _async_with([item], body, updated, replaces=True), consumed)
+        auth = plan.session_auth.get(original)
+        item = cst.WithItem(
+            item=_client_session(auth),
+            asname=cst.AsName(cst.Name(session[0])),
+        )
+        return [(_async_with([item], body, updated, replaces=True), consumed)]
+
+    def _range_end(
+        self, plan: FunctionPlan, pairs: list[tuple[Node, cst.BaseStatement]], start: int
+    ) -> int:
+        """One past the last statement the block opened at ``start`` must hold.
+
+        A block holds the statements up to its own last use, and also up to the
+        last use of every block opened inside it: `a = get(u); b = get(v);
+        print(a.text); print(b.text)` nests b's block in a's, so a's block runs
+        to the end of b's.
+        """
+        position = {id(o): i for i, (o, _) in enumerate(pairs)}
+        end = start + 1
+        index = start
+        while index < end:
+            last = self._own_last(plan, pairs[index][0])
+            if last is not None and id(last) in position:
+                end = max(end, position[id(last)] + 1)
+            index += 1
+        return end
+
+    def _own_last(self, plan: FunctionPlan, statement: Node) -> Node | None:
+        """The last statement of the block ``statement`` opens, if it opens one."""
+        for request in plan.requests:
+            if request.statement is statement and request.form == "assign":
+                return request.last
+        session = plan.sessions.get(statement)  # type: ignore[call-overload]
+        return session[1] if session is not None else None
 
     def _with_form(
         self, request: Request, built: cst.BaseStatement, consumed: list[Node]
@@ -1285,7 +1501,7 @@ class RequestsFixer(Fixer):
         ]
         start, end = uses[0], uses[-1]
         item = cst.WithItem(
-            item=_call(_dotted("aiohttp.ClientSession"), []),
+            item=_client_session(None),
             asname=cst.AsName(cst.Name(plan.shared_session or "session")),
         )
         inside = _statements(entries[start : end + 1])
@@ -1333,6 +1549,26 @@ def _async_with(
         asynchronous=cst.Asynchronous(),
         leading_lines=leading,
     )
+
+
+def _client_session(auth: cst.Arg | None) -> cst.Call:
+    """``aiohttp.ClientSession(trust_env=True[, auth=...])``.
+
+    requests reads HTTP(S)_PROXY, NO_PROXY and ~/.netrc unless told not to;
+    aiohttp only with ``trust_env=True``: without it, a bot behind a proxy
+    would stop reaching anything.
+    """
+    args = [_kw("trust_env", cst.Name("True"))]
+    return _call(_dotted("aiohttp.ClientSession"), [*args, auth] if auth else args)
+
+
+def _comment_lines(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """A statement's own comments, as lines that can stand above another one."""
+    lines = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+    trailing = getattr(statement, "trailing_whitespace", None)
+    if trailing is not None and trailing.comment is not None:
+        lines.append(cst.EmptyLine(comment=trailing.comment))
+    return lines
 
 
 def _same(a: Node, b: Node) -> bool:
@@ -1457,6 +1693,18 @@ def _bound_call(
         if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call):
             return assign.value
     return None
+
+
+def _subclass(name: str, base: str) -> bool:
+    """In requests' exception tree, ``name`` is ``base`` or derives from it."""
+    return name == base or any(_subclass(b, base) for b in REQUESTS_BASES.get(name, ()))
+
+
+def _covers(caught: set[tuple[str, str]], kind: tuple[str, str]) -> bool:
+    """An except clause naming ``caught`` catches aiohttp's ``kind``."""
+    if kind in caught:
+        return True
+    return any(_covers(caught, base) for base in AIOHTTP_BASES.get(kind, ()))
 
 
 def _requests_exception(qualified: str) -> str | None:
