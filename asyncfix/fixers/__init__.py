@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Collection
 from typing import ClassVar
 
 import libcst as cst
@@ -44,7 +45,8 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     # fixer to have anything to do: files without them are never decoded.
     triggers: ClassVar[tuple[bytes, ...]]
     # Qualified names the fixer rewrites; the cheap ``ast`` stage looks for
-    # calls whose last name part (or an import alias of it) matches.
+    # calls inside an async def whose last name part (or an import alias of
+    # it) matches, in a module that imports the target's package somewhere.
     targets: ClassVar[frozenset[str]]
     # Fixers that keep every line where it is run first, so that line numbers
     # seen by later fixers are still those of the original file.
@@ -127,7 +129,7 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
         return False
 
 
-def _names_only(names: set[QualifiedName], module: str) -> bool:
+def _names_only(names: Collection[QualifiedName], module: str) -> bool:
     """Every binding is an import of ``module`` itself (or there is none)."""
     return all(q.name == module and q.source is QualifiedNameSource.IMPORT for q in names)
 

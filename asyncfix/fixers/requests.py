@@ -295,7 +295,7 @@ class RequestsFixer(Fixer):
         if not bindings:
             return False
         for binding in bindings:
-            factory = _bound_call(binding.node, name.value, self.parent)
+            factory = _bound_call(_binding_node(binding), name.value, self.parent)
             if factory is None or not self._is_factory(factory):
                 return False
         return True
@@ -574,7 +574,8 @@ class RequestsFixer(Fixer):
             scope = self.get_metadata(ScopeProvider, value, None)
             bindings = list(scope.assignments[value.value]) if scope is not None else []
             opened = len(bindings) == 1 and (
-                (bound := _bound_call(bindings[0].node, value.value, self.parent)) is not None
+                (bound := _bound_call(_binding_node(bindings[0]), value.value, self.parent))
+                is not None
                 and self._is_opener(bound)
             )
             if opened:
@@ -653,7 +654,7 @@ class RequestsFixer(Fixer):
 
     # -- planning statements and response uses -------------------------------------
 
-    def _statement_of(self, node: Node) -> tuple[cst.BaseStatement, cst.BaseSuite]:
+    def _statement_of(self, node: Node) -> tuple[cst.BaseStatement, cst.IndentedBlock | cst.Module]:
         """The statement holding ``node`` and the block that holds the statement."""
         child: Node = node
         parent = self.parent(child)
@@ -661,7 +662,7 @@ class RequestsFixer(Fixer):
             if isinstance(child, cst.BaseStatement) and isinstance(
                 parent, (cst.IndentedBlock, cst.Module)
             ):
-                return child, parent  # type: ignore[return-value]
+                return child, parent
             if isinstance(parent, cst.SimpleStatementSuite):
                 raise Unfixable(node, "the call is on a one-line block (`if x: ...`)")
             child, parent = parent, self.parent(parent)
@@ -762,12 +763,12 @@ class RequestsFixer(Fixer):
         plan: FunctionPlan,
         request: Request,
         statement: cst.BaseStatement,
-        block: cst.BaseSuite,
+        block: cst.IndentedBlock | cst.Module,
         name: str,
     ) -> cst.BaseStatement:
         anchor = statement.body[0].targets[0].target  # type: ignore[attr-defined]
         self._check_single_binding(request, anchor, name)
-        body = list(block.body)  # type: ignore[attr-defined]
+        body: list[cst.BaseStatement] = list(block.body)
         index = body.index(statement)
         last = statement
         for read in self._accesses(plan.function, anchor, name):
@@ -825,7 +826,7 @@ class RequestsFixer(Fixer):
         called = isinstance(outer, cst.Call) and outer.func is parent
         where = self.async_context_of(parent)
         if attribute == "status_code":
-            plan.replacements[parent] = lambda n: n.with_changes(attr=cst.Name("status"))  # type: ignore[attr-defined]
+            plan.replacements[parent] = _renamed("status")
         elif attribute in SAME_NAME and not called:
             pass
         elif attribute == "raise_for_status" and called:
@@ -844,10 +845,8 @@ class RequestsFixer(Fixer):
         elif attribute in AWAITED_READS and not called:
             self._needs_await(call, where)
             plan.reads.append(parent)
-            method = AWAITED_READS[attribute]
-            plan.replacements[parent] = lambda n, m=method: self._awaited(  # type: ignore[misc]
-                _call(n.with_changes(attr=cst.Name(m)), []), parent  # type: ignore[attr-defined]
-            )
+            read = _renamed(AWAITED_READS[attribute])
+            plan.replacements[parent] = lambda n: self._awaited(_call(read(n), []), parent)  # type: ignore[arg-type]
         elif attribute == "json" and called:
             assert isinstance(outer, cst.Call)
             if outer.args:
@@ -855,12 +854,11 @@ class RequestsFixer(Fixer):
             self._needs_await(call, where)
             plan.reads.append(outer)
             plan.json_reads.add(outer)
-            json_call = lambda n: n.with_changes(args=[_kw("content_type", cst.Name("None"))])  # noqa: E731
             if isinstance(self.parent(outer), cst.Await):
                 # `await r.json()`: awaited by mistake in the original; one await is enough
-                plan.replacements[outer] = json_call
+                plan.replacements[outer] = _json_call
             else:
-                plan.replacements[outer] = lambda n: self._awaited(json_call(n), outer)
+                plan.replacements[outer] = lambda n: self._awaited(_json_call(n), outer)  # type: ignore[arg-type]
         elif attribute == "iter_content" and called:
             assert isinstance(outer, cst.Call)
             self._plan_iter_content(plan, call, outer)
@@ -930,11 +928,13 @@ class RequestsFixer(Fixer):
                 continue
             func = request.call.func
             assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-            scope = self.get_metadata(ScopeProvider, func.value)
-            (binding,) = scope[request.session] if len(scope[request.session]) == 1 else (None,)
-            if binding is None:
+            scope = self.get_metadata(ScopeProvider, func.value, None)
+            bindings = list(scope[request.session]) if scope is not None else []
+            if len(bindings) != 1:
                 raise Unfixable(request.call, f"`{request.session}` is bound more than once")
-            self._plan_session_binding(plan, request, binding.node)
+            node = _binding_node(bindings[0])
+            assert node is not None  # _is_session_name checked it
+            self._plan_session_binding(plan, request, node)
 
     def _plan_session_binding(self, plan: FunctionPlan, request: Request, node: Node) -> None:
         name = request.session
@@ -987,7 +987,7 @@ class RequestsFixer(Fixer):
         body: list[cst.BaseStatement] = []
         if line is not None:
             _, block = self._statement_of(line)
-            body = list(block.body)  # type: ignore[attr-defined]
+            body = list(block.body)
         for read in self._accesses(plan.function, binding, name):
             if within is not None and not _contains(within, read):
                 raise Unfixable(request.call, f"the session `{name}` is used after its `with` block")
@@ -1046,11 +1046,12 @@ class RequestsFixer(Fixer):
             and not _has_call(assign.value)
         ):
             raise Unfixable(request.call, problem)
+        first: Node | None = None
         if isinstance(creator, cst.With):
             first = creator.body.body[0] if isinstance(creator.body, cst.IndentedBlock) else None
         else:
             _, block = self._statement_of(creator)
-            body = list(block.body)  # type: ignore[attr-defined]
+            body: list[cst.BaseStatement] = list(block.body)
             index = next(i for i, b in enumerate(body) if b is creator)
             first = body[index + 1] if index + 1 < len(body) else None
         if first is not line:
@@ -1299,7 +1300,9 @@ class RequestsFixer(Fixer):
         self._finish_imports(plan)
         body = updated_node.body
         assert isinstance(body, cst.IndentedBlock)
-        entries = self._restructure(plan, list(zip(original_node.body.body, body.body)))  # type: ignore[attr-defined]
+        original_body = original_node.body
+        assert isinstance(original_body, cst.IndentedBlock)
+        entries = self._restructure(plan, list(zip(original_body.body, body.body)))
         if plan.shared_session is not None:
             statements = self._wrap_session(plan, entries)
         else:
@@ -1334,7 +1337,7 @@ class RequestsFixer(Fixer):
         )
 
     def _restructure(
-        self, plan: FunctionPlan, pairs: list[tuple[Node, cst.BaseStatement]]
+        self, plan: FunctionPlan, pairs: Sequence[tuple[Node, cst.BaseStatement]]
     ) -> list[tuple[cst.BaseStatement | None, list[Node]]]:
         """New statements for one block, each with the originals it replaces.
 
@@ -1367,7 +1370,7 @@ class RequestsFixer(Fixer):
     def _rebuild(
         self,
         plan: FunctionPlan,
-        pairs: list[tuple[Node, cst.BaseStatement]],
+        pairs: Sequence[tuple[Node, cst.BaseStatement]],
         index: int,
         original: Node,
         updated: cst.BaseStatement,
@@ -1396,7 +1399,7 @@ class RequestsFixer(Fixer):
         return [(_async_with([item], body, updated, replaces=True), consumed)]
 
     def _range_end(
-        self, plan: FunctionPlan, pairs: list[tuple[Node, cst.BaseStatement]], start: int
+        self, plan: FunctionPlan, pairs: Sequence[tuple[Node, cst.BaseStatement]], start: int
     ) -> int:
         """One past the last statement the block opened at ``start`` must hold.
 
@@ -1551,6 +1554,28 @@ def _async_with(
     )
 
 
+def _binding_node(binding: object) -> Node | None:
+    """The node that made a scope binding (builtins have none)."""
+    node = getattr(binding, "node", None)
+    return node if isinstance(node, cst.CSTNode) else None
+
+
+def _renamed(attribute: str) -> Callable[[Node], Node]:
+    """``r.x`` -> ``r.<attribute>``."""
+
+    def rename(node: Node) -> Node:
+        assert isinstance(node, cst.Attribute)
+        return node.with_changes(attr=cst.Name(attribute))
+
+    return rename
+
+
+def _json_call(node: Node) -> Node:
+    """``r.json()`` -> ``r.json(content_type=None)``: requests ignores the Content-Type."""
+    assert isinstance(node, cst.Call)
+    return node.with_changes(args=[_kw("content_type", cst.Name("None"))])
+
+
 def _client_session(auth: cst.Arg | None) -> cst.Call:
     """``aiohttp.ClientSession(trust_env=True[, auth=...])``.
 
@@ -1679,9 +1704,11 @@ def _mentions(container: Node, name: str) -> bool:
 
 
 def _bound_call(
-    node: Node, name: str, parent: Callable[[Node], Node | None]
+    node: Node | None, name: str, parent: Callable[[Node], Node | None]
 ) -> cst.Call | None:
     """The call a name is bound to by `name = call(...)` or `with call(...) as name`."""
+    if node is None:
+        return None
     holder = parent(node)
     if isinstance(holder, cst.AsName):
         item = parent(holder)
