@@ -39,6 +39,7 @@ Examples:
   asyncfix --check .            list the files that would change
   asyncfix - < bot.py           fix standard input, print the result
   asyncfix --select ASYNC251 .  only the time.sleep fix
+  asyncfix --ignore ASYNC210 .  everything but the requests fix
 
 \b
 Exit status: 0 nothing to fix or report; 1 a file was (or would be) changed
@@ -158,8 +159,9 @@ def main(
 
     Rewrites each PATH (a file, a directory walked for *.py files, or - for
     standard input) so that coroutines stop stalling the event loop:
-    time.sleep(x) becomes await asyncio.sleep(x).  Calls that cannot be
-    fixed without changing behaviour are reported, never rewritten.
+    time.sleep(x) becomes await asyncio.sleep(x), requests.get(...) becomes
+    an aiohttp `async with` block.  Calls that cannot be fixed without
+    changing behaviour are reported, never rewritten.
     """
     uses_stdin = "-" in paths
     if uses_stdin and len(paths) > 1:
