@@ -22,7 +22,7 @@ from .files import (
     find_project_root,
     pattern_error,
 )
-from .fixers import selected
+from .rules import select_rules
 from .model import EVENT_LOOPS, FileResult, Settings
 from .report import colour_diff, finding_line, summary
 from .runner import Job, default_jobs, run_all, run_data
@@ -219,7 +219,7 @@ def _check_option_values(**options: tuple[str, ...]) -> None:
         for value in _split(values) or ():
             if name in ("select", "ignore"):
                 try:
-                    selected(Settings(select=(value,)))
+                    select_rules(Settings(select=(value,)))
                 except ValueError as error:
                     _fail(f"{flag}: {error}")
             else:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import pattern_error
-from .fixers import selected
+from .rules import select_rules
 from .model import EVENT_LOOPS, Settings
 
 if sys.version_info >= (3, 11):
@@ -88,7 +88,7 @@ def _list_problem(key: str, values: list[str]) -> str | None:
         return next((e for e in map(pattern_error, values) if e is not None), None)
     if key in _CODES:
         try:
-            selected(Settings(select=tuple(values)))
+            select_rules(Settings(select=tuple(values)))
         except ValueError as error:
             return str(error)
     return None

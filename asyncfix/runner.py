@@ -14,6 +14,8 @@ from .engine import fix_bytes
 from .files import write_atomically
 from .model import FileResult, Settings
 from .report import unified_diff
+from .rules import select_rules
+from .stages import rules_for_bytes
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,13 @@ class Job:
     diff: bool
 
 
-def run_file(job: Job, settings: Settings) -> FileResult:
-    """Process one file completely; never raises."""
-    try:
-        data = Path(job.path).read_bytes()
-    except OSError as error:
-        return FileResult(job.display, error=f"cannot read: {error.strerror or error}")
+def run_file(job: Job, settings: Settings, data: bytes | None = None) -> FileResult:
+    """Process one file completely (reading it unless ``data`` is given); never raises."""
+    if data is None:
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError as error:
+            return FileResult(job.display, error=f"cannot read: {error.strerror or error}")
     try:
         return _fix(job, data, settings)
     except Exception as error:  # one bad file never stops the run
@@ -69,19 +72,48 @@ def _fix(job: Job, data: bytes, settings: Settings) -> FileResult:
 
 
 def run_all(jobs: Sequence[Job], settings: Settings, workers: int) -> Iterator[FileResult]:
-    """Results in the order of ``jobs``, streamed as they are ready."""
-    if workers <= 1 or len(jobs) < 2:
-        for job in jobs:
-            yield run_file(job, settings)
+    """Results in the order of ``jobs``, streamed as they are ready.
+
+    Every file is read here and goes through the byte stage here: most stop
+    there (undecoded, never sent to a worker).  Only the others go to the
+    worker processes, in chunks.
+    """
+    rules = select_rules(settings)
+    early: list[FileResult | None] = []
+    survivors: list[tuple[Job, bytes]] = []
+    for job in jobs:
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError as error:
+            early.append(FileResult(job.display, error=f"cannot read: {error.strerror or error}"))
+            continue
+        if rules_for_bytes(data, rules):
+            early.append(None)
+            survivors.append((job, data))
+        else:
+            early.append(FileResult(job.display))
+    done = _run_survivors(survivors, settings, workers)
+    for result in early:
+        yield result if result is not None else next(done)
+
+
+def _run_survivors(
+    survivors: list[tuple[Job, bytes]], settings: Settings, workers: int
+) -> Iterator[FileResult]:
+    if workers <= 1 or len(survivors) < 2:
+        for job, data in survivors:
+            yield run_file(job, settings, data)
         return
-    workers = min(workers, len(jobs))
-    chunksize = max(1, min(64, len(jobs) // (workers * 4)))
+    workers = min(workers, len(survivors))
+    chunksize = max(1, min(16, len(survivors) // (workers * 4)))
+    jobs, blobs = zip(*survivors)
     with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        yield from pool.map(run_file, jobs, [settings] * len(jobs), chunksize=chunksize)
+        yield from pool.map(run_file, jobs, [settings] * len(jobs), blobs, chunksize=chunksize)
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # fork: the workers start with asyncfix and LibCST already imported.
+    # fork: the workers start with asyncfix already imported (LibCST is
+    # imported by the workers that need it, in parallel).
     if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()

@@ -529,16 +529,16 @@ def test_null_byte_names_the_line_not_none() -> None:
 def test_internal_error_in_one_file_is_one_line_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import asyncfix.engine
+    import asyncfix.transform
 
-    real = asyncfix.engine._run_fixers
+    real = asyncfix.transform._run_fixers
 
     def explode(source: str, filename: str, *args: object) -> object:
         if filename == "boom.py":
             raise KeyError("surprise")
         return real(source, filename, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(asyncfix.engine, "_run_fixers", explode)
+    monkeypatch.setattr(asyncfix.transform, "_run_fixers", explode)
     write("boom.py", BEFORE)
     write("good.py", BEFORE)
     result = run("--jobs", "1", ".")
@@ -629,10 +629,10 @@ def test_stdin_syntax_error_exits_123_and_prints_nothing_to_stdout_like_black() 
 
 
 def test_stdin_undecodable_exits_123_and_prints_nothing_to_stdout() -> None:
-    result = run("-", input=b"async def f():\n    '\xff'\n    time.sleep(1)\n")
+    result = run("-", input=b"import time\nasync def f():\n    '\xff'\n    time.sleep(1)\n")
     assert result.exit_code == 123
     assert result.stdout == ""
-    assert result.stderr == "-: cannot parse: not valid utf-8: invalid start byte at byte 20\n"
+    assert result.stderr == "-: cannot parse: not valid utf-8: invalid start byte at byte 32\n"
 
 
 def test_stdin_filename_finds_the_config_of_its_folder() -> None:

@@ -24,6 +24,7 @@ from libcst.metadata import (
 )
 
 from ..model import Finding, Fix, Settings
+from ..rules import RULES, select_rules
 from ..noqa import NoqaMap
 from ..scope import AsyncContextTracker
 
@@ -38,19 +39,9 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     reported and returned unchanged.
     """
 
+    # The rule it implements; what the rule looks for (asyncfix/rules.py) is
+    # what the cheap stages check before a fixer ever runs.
     code: ClassVar[str]
-    name: ClassVar[str]
-    summary: ClassVar[str]
-    # The file must contain ``async`` and one of these byte strings for the
-    # fixer to have anything to do: files without them are never decoded.
-    triggers: ClassVar[tuple[bytes, ...]]
-    # Qualified names the fixer rewrites; the cheap ``ast`` stage looks for
-    # calls inside an async def whose last name part (or an import alias of
-    # it) matches, in a module that imports the target's package somewhere.
-    targets: ClassVar[frozenset[str]]
-    # Fixers that keep every line where it is run first, so that line numbers
-    # seen by later fixers are still those of the original file.
-    order: ClassVar[int] = 0
 
     METADATA_DEPENDENCIES = (
         ParentNodeProvider,
@@ -72,6 +63,26 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     def visit_Module(self, node: cst.Module) -> bool:
         self._loop = choose_event_loop(node, self.settings)
         return True
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        self.prepare(tree)
+        return super().transform_module_impl(tree)
+
+    def prepare(self, tree: cst.Module) -> None:
+        """Module-wide facts, computed once before the walk."""
+        self._spellings = target_spellings(tree, RULES[self.code].targets)
+
+    def could_be_target(self, func: cst.BaseExpression) -> bool:
+        """A cheap syntactic test before the (costly) qualified-name lookup.
+
+        On a 7,000-line file, asking LibCST for the qualified name of every
+        call's callee costs seconds; ``x.sleep`` / ``sleep`` / an alias
+        imported from the target's module are the only spellings worth asking
+        about.
+        """
+        if isinstance(func, cst.Attribute):
+            return func.attr.value in self._spellings
+        return isinstance(func, cst.Name) and func.value in self._spellings
 
     @property
     def loop(self) -> str:
@@ -152,6 +163,27 @@ def _module_aliases(context: CodemodContext, module: str) -> list[str]:
     return aliases
 
 
+def target_spellings(module: cst.Module, targets: frozenset[str]) -> frozenset[str]:
+    """The last names of ``targets`` and the local names imports give them.
+
+    ``time.sleep`` -> {"sleep"}, plus "nap" for ``from time import sleep as nap``.
+    """
+    spellings = {target.rsplit(".", 1)[-1] for target in targets}
+
+    class Collector(cst.CSTVisitor):
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
+                return False
+            module_name = cst.helpers.get_full_name_for_node(node.module) or ""
+            for alias in node.names:
+                if f"{module_name}.{alias.evaluated_name}" in targets and alias.asname:
+                    spellings.add(alias.evaluated_alias or "")
+            return False
+
+    module.visit(Collector())
+    return frozenset(spellings)
+
+
 def imported_roots(module: cst.Module) -> set[str]:
     """Top-level package names imported anywhere in ``module``."""
     roots: set[str] = set()
@@ -223,19 +255,4 @@ def selected(settings: Settings) -> list[type[Fixer]]:
     Raises ValueError for a selector that matches no rule.
     """
     registry = load()
-    codes = sorted(registry)
-    for selector in (*settings.select, *settings.ignore):
-        if not any(_matches(selector, code) for code in codes):
-            raise ValueError(f"unknown rule selector {selector!r} (known: {', '.join(codes)})")
-    chosen = [
-        registry[code]
-        for code in codes
-        if any(_matches(s, code) for s in settings.select)
-        and not any(_matches(s, code) for s in settings.ignore)
-    ]
-    return sorted(chosen, key=lambda cls: (cls.order, cls.code))
-
-
-def _matches(selector: str, code: str) -> bool:
-    selector = selector.strip().upper()
-    return selector == "ALL" or code.startswith(selector)
+    return [registry[rule.code] for rule in select_rules(settings)]

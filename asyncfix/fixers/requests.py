@@ -23,12 +23,14 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
+from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
 from . import Fixer, choose_event_loop, register
 
-METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
-PLAIN_CALLS = {f"requests.{m}": m for m in METHODS} | {f"requests.api.{m}": m for m in METHODS}
-SESSION_FACTORIES = {"requests.Session", "requests.session", "requests.sessions.Session"}
+RULE = RULES["ASYNC210"]
+METHODS = HTTP_METHODS
+PLAIN_CALLS = {name: name.rsplit(".", 1)[1] for name in RULE.targets}
+SESSION_FACTORIES = RULE.receivers
 BASIC_AUTH = {"requests.auth.HTTPBasicAuth", "requests.HTTPBasicAuth"}
 OPENERS = {"open", "builtins.open", "io.open"}
 
@@ -230,14 +232,7 @@ class RequestsFixer(Fixer):
     reported with the reason and its function is left alone.
     """
 
-    code = "ASYNC210"
-    name = "blocking-http"
-    summary = "`requests.get()`/... in `async def` -> `aiohttp` `async with` blocks"
-    triggers = (b"requests",)
-    targets = frozenset(
-        {*PLAIN_CALLS, *SESSION_FACTORIES}
-    )
-    order = 100  # moves statements: runs after the fixers that keep lines in place
+    code = RULE.code
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -252,6 +247,7 @@ class RequestsFixer(Fixer):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._loop = choose_event_loop(tree, self.settings)
+        self.prepare(tree)
         collector = _Collector(self)
         tree.visit(collector)
         self._collector = collector
@@ -266,9 +262,11 @@ class RequestsFixer(Fixer):
 
     def is_candidate(self, call: cst.Call) -> bool:
         """A plain requests call, or a method call on a name (maybe a session)."""
+        func = call.func
+        if not self.could_be_target(func):
+            return False
         if self._plain_method(call) is not None:
             return True
-        func = call.func
         return (
             isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)

@@ -21,11 +21,7 @@ class SleepFixer(Fixer):
     callee and no second ``await``.
     """
 
-    code = "ASYNC251"
-    name = "blocking-sleep"
-    summary = "`time.sleep()` in `async def` -> `await asyncio.sleep()`"
-    triggers = (b"sleep",)
-    targets = frozenset({TARGET})
+    code = "ASYNC251"  # asyncfix/rules.py says what the cheap stages look for
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -38,11 +34,13 @@ class SleepFixer(Fixer):
         return True
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        binding = self._binding(original_node.func)
-        if binding is None:
+        if not self.could_be_target(original_node.func):
             return updated_node
         where = self.async_context()
-        if not where.in_async or self.silenced(original_node):
+        if not where.in_async:
+            return updated_node
+        binding = self._binding(original_node.func)
+        if binding is None or self.silenced(original_node):
             return updated_node
         awaited = original_node in self._awaited
         reason = binding or self._argument_problem(original_node)

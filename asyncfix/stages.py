@@ -1,0 +1,154 @@
+"""The cheap stages: which rules may have work in a file, without LibCST.
+
+1. bytes: ``async``, one of the rule's trigger strings, and an import of the
+   rule's package must all be in the raw bytes; otherwise the file is not even
+   decoded.
+2. ``ast``: the standard library's parser (about 14 times faster than LibCST)
+   resolves the module's imports and looks for a call to one of the rule's
+   targets whose innermost function is an ``async def``.
+
+Both only ever say "maybe": they may let through a file with nothing to fix,
+never stop one that has (the tests run the full LibCST path on every fixture
+and compare).  Neither imports LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+
+from .rules import Rule
+
+
+@lru_cache(maxsize=None)
+def _import_pattern(package: str) -> re.Pattern[bytes]:
+    """``import a, pkg``, ``import pkg.x as y``, ``from pkg import ...`` on a line."""
+    name = re.escape(package.encode())
+    return re.compile(
+        rb"(?:^|[;:])(?:\xef\xbb\xbf)?[ \t]*(?:import[ \t]+(?:[^\n#;]|\\\r?\n)*?\b"
+        + name
+        + rb"\b|from[ \t]+"
+        + name
+        + rb"\b)",
+        re.MULTILINE,
+    )
+
+
+def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
+    """Stage 1: the rules whose markers are all in the raw bytes."""
+    if b"async" not in data:
+        return []
+    return [
+        rule
+        for rule in rules
+        if any(t in data for t in rule.triggers)
+        and any(_import_pattern(p).search(data) for p in rule.packages)
+    ]
+
+
+def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:
+    """Stages 1 and 2 on decoded text: the rules that may have work in it."""
+    rules = rules_for_bytes(source.encode("utf-8", "surrogatepass"), rules)
+    if not rules:
+        return []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return list(rules)  # maybe newer syntax than this Python knows: LibCST decides
+    try:
+        calls = list(_calls_in_async(tree, in_async=False))
+    except RecursionError:
+        return list(rules)
+    if not calls:
+        return []
+    bindings = _import_bindings(tree)
+    resolved = {q for call in calls for q in _resolve(call, bindings)}
+    return [rule for rule in rules if _may_apply(rule, calls, resolved, bindings)]
+
+
+def _may_apply(
+    rule: Rule, calls: list[str], resolved: set[str], bindings: dict[str, set[str]]
+) -> bool:
+    if resolved & rule.targets:
+        return True
+    if not rule.receivers or not _creates_receiver(rule, bindings):
+        return False
+    # obj.get(...) where obj may be a session made somewhere in the module
+    return any(
+        call.count(".") == 1 and call.rsplit(".", 1)[1] in rule.methods for call in calls
+    )
+
+
+def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
+    for local, qualified in bindings.items():
+        for name in qualified:
+            if name in rule.receivers or any(r.startswith(name + ".") for r in rule.receivers):
+                return True
+    return False
+
+
+def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[str]:
+    """Dotted names of the calls whose innermost enclosing function is async.
+
+    Decorators, defaults and annotations run in the enclosing function; a
+    lambda's or a class's body is sync code (as in asyncfix/scope.py).
+    """
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for outer in (*node.decorator_list, node.args, *([node.returns] if node.returns else [])):
+            yield from _calls_in_async(outer, in_async=in_async)
+        inner = isinstance(node, ast.AsyncFunctionDef)
+        for statement in node.body:
+            yield from _calls_in_async(statement, in_async=inner)
+        return
+    if isinstance(node, ast.Lambda):
+        yield from _calls_in_async(node.args, in_async=in_async)
+        yield from _calls_in_async(node.body, in_async=False)
+        return
+    if isinstance(node, ast.ClassDef):
+        for outer in (*node.decorator_list, *node.bases, *node.keywords):
+            yield from _calls_in_async(outer, in_async=in_async)
+        for statement in node.body:
+            yield from _calls_in_async(statement, in_async=False)
+        return
+    if in_async and isinstance(node, ast.Call):
+        dotted = _dotted(node.func)
+        if dotted is not None:
+            yield dotted
+    for child in ast.iter_child_nodes(node):
+        yield from _calls_in_async(child, in_async=in_async)
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _import_bindings(tree: ast.AST) -> dict[str, set[str]]:
+    """Every name any import in the module binds -> the qualified names it may mean."""
+    bindings: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    bindings.setdefault(alias.asname, set()).add(alias.name)
+                else:
+                    first = alias.name.split(".")[0]
+                    bindings.setdefault(first, set()).add(first)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                local = alias.asname or alias.name
+                bindings.setdefault(local, set()).add(f"{node.module}.{alias.name}")
+    return bindings
+
+
+def _resolve(call: str, bindings: dict[str, set[str]]) -> set[str]:
+    first, _, rest = call.partition(".")
+    return {q + ("." + rest if rest else "") for q in bindings.get(first, ())}

@@ -1,0 +1,205 @@
+"""Stage 3: the fixers on LibCST's concrete tree, imports fixed, result compiled.
+
+Only files that the cheap stages (asyncfix/stages.py) let through get here, so
+this is the only module that imports LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import cast
+
+import libcst as cst
+from libcst import CSTNodeT
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from .fixers import load
+from .model import FixResult, Settings
+from .noqa import NoqaMap
+from .rules import Rule
+
+
+def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> FixResult:
+    """Run the fixers of ``rules`` on ``source``; never raises for bad input."""
+    try:
+        return _run_fixers(source, filename, settings, rules)
+    except cst.ParserSyntaxError as error:
+        return FixResult(source, error=f"cannot parse: {_describe_cst_error(source, error)}")
+    except RecursionError:
+        return FixResult(source, error="cannot parse: nested too deeply")
+    except Exception as error:  # one bad module must never stop a run
+        return FixResult(source, error=f"internal error: {type(error).__name__}: {error}")
+
+
+def _run_fixers(
+    source: str, filename: str, settings: Settings, rules: Sequence[Rule]
+) -> FixResult:
+    registry = load()
+    fixers = [registry[rule.code] for rule in rules]
+    module = cst.parse_module(source)
+    context = CodemodContext(filename=filename)
+    noqa = NoqaMap(source)
+    fixes, findings = [], []
+    for fixer_class in fixers:
+        fixer = fixer_class(context, settings, noqa)
+        module = fixer.transform_module(module)
+        fixes += fixer.fixes
+        findings += fixer.findings
+    # Imports last and once: every fixer's requests, against the final tree.
+    # Each of these passes walks the whole module again (seconds on a
+    # 7,000-line file), so each runs only when it can change something.
+    added = context.scratch.get(AddImportsVisitor.CONTEXT_KEY, [])
+    if any(_missing(module, item) for item in added):
+        module = AddImportsVisitor(context).transform_module(module)
+    removed = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
+    if removed and not _all_still_used(module.code, removed):
+        module = _RemoveImports(context).transform_module(module)
+    new = module.code
+    order = lambda item: (item.line, item.column, item.code)  # noqa: E731
+    result = FixResult(
+        new,
+        tuple(sorted(fixes, key=order)),
+        tuple(sorted(findings, key=order)),
+        changed=new != source,
+    )
+    if result.changed:
+        _check_compiles(source, new, filename)
+    return result
+
+
+def _missing(module: cst.Module, item: object) -> bool:
+    """An import AddImportsVisitor would add: not a plain top-level ``import x`` already there."""
+    name = getattr(item, "module_name", None)
+    if getattr(item, "obj_name", None) is not None or getattr(item, "alias", None) is not None:
+        return True
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import) and any(
+                    alias.asname is None and alias.evaluated_name == name for alias in small.names
+                ):
+                    return False
+    return True
+
+
+def _all_still_used(code: str, removals: Sequence[tuple[str, str | None, str | None]]) -> bool:
+    """Every import scheduled for removal is still named somewhere: nothing to remove.
+
+    A cheap ``ast`` look that only ever answers "no" when unsure (then LibCST's
+    RemoveImportsVisitor, with full scope analysis, decides).
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    for module_name, obj, alias in removals:
+        local = alias or obj or module_name.split(".")[0]
+        if local not in names:
+            return False
+    return True
+
+
+_Statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_Block = (cst.Module, cst.IndentedBlock)
+
+
+class _RemoveImports(RemoveImportsVisitor):
+    """RemoveImportsVisitor that leaves the blank lines between statements in place.
+
+    LibCST drops a removed line together with the blank lines above it: after
+    a docstring / blank / ``import time`` the docstring would be glued to the
+    next line, and a removed first line would leave the file opening with the
+    blank line that followed it.  Here the next line of the same block takes
+    over the removed line's blank lines: exactly those when nothing above it
+    was kept, else the larger of the two counts.
+    """
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        self._kept: list[bool] = []  # per open block: has a statement been kept?
+        self._carry: tuple[int, int] | None = None  # (block depth, blank lines)
+        self._inherit: dict[cst.CSTNode, int] = {}  # next line -> blank lines
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _Block):
+            self._kept.append(False)
+        elif isinstance(node, _Statement):
+            if self._carry is not None and self._carry[0] == len(self._kept):
+                self._inherit[node] = self._carry[1]
+            self._carry = None
+        return super().on_visit(node)
+
+    def on_leave(
+        self, original_node: CSTNodeT, updated_node: CSTNodeT
+    ) -> CSTNodeT | cst.RemovalSentinel:
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, _Block):
+            self._kept.pop()
+            self._carry = None
+            return result
+        if not isinstance(original_node, _Statement):
+            return result
+        inherited = self._inherit.pop(original_node, None)
+        first = not self._kept[-1]
+        if isinstance(result, cst.RemovalSentinel) or (
+            isinstance(result, cst.SimpleStatementLine) and not result.body
+        ):
+            own = _leading_blank_lines(original_node)
+            if inherited is not None:
+                own = inherited if first else max(inherited, own)
+            self._carry = (len(self._kept), own)
+            return result
+        self._kept[-1] = True
+        if inherited is None or not isinstance(result, _Statement):
+            return result
+        own = _leading_blank_lines(result)
+        blank = inherited if first else max(inherited, own)
+        return cast(CSTNodeT, _with_blank_lines(result, blank))
+
+
+def _leading_blank_lines(statement: cst.CSTNode) -> int:
+    """How many comment-less empty lines come first above ``statement``."""
+    lines = getattr(statement, "leading_lines", ())
+    count = 0
+    while count < len(lines) and lines[count].comment is None:
+        count += 1
+    return count
+
+
+def _with_blank_lines(
+    statement: cst.SimpleStatementLine | cst.BaseCompoundStatement, count: int
+) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
+    lines = list(statement.leading_lines)
+    rest = lines[_leading_blank_lines(statement):]
+    blank = lines[:count] + [cst.EmptyLine(indent=False)] * (count - len(lines[:count]))
+    return statement.with_changes(leading_lines=[*blank[:count], *rest])
+
+
+def _check_compiles(old: str, new: str, filename: str) -> None:
+    """The fixed module must compile wherever the original did."""
+    try:
+        compile(new, filename, "exec", dont_inherit=True)
+        return
+    except SyntaxError as error:
+        problem = error
+    try:
+        compile(old, filename, "exec", dont_inherit=True)
+    except SyntaxError:
+        # The original is newer than this Python: settle for LibCST re-parsing it.
+        cst.parse_module(new)
+        return
+    raise RuntimeError(f"the fix produced code that does not compile: {problem}")
+
+
+def _describe_cst_error(source: str, error: cst.ParserSyntaxError) -> str:
+    """One line, in Python's words where Python can say it."""
+    try:
+        ast.parse(source)
+    except SyntaxError as py_error:
+        return f"line {py_error.lineno}, column {py_error.offset}: {py_error.msg}"
+    except (ValueError, RecursionError, MemoryError) as py_error:
+        return str(py_error)
+    return f"line {error.raw_line}, column {error.raw_column + 1}: {error.message}"
