@@ -1323,7 +1323,7 @@ class RequestsFixer(Fixer):
             if original_node in plan.session_withs:
                 item = updated_node.items[0]
                 auth = plan.session_auth.get(original_node)
-                factory = _client_session(auth)
+                factory = _client_session(auth, user_session=True)
                 return updated_node.with_changes(
                     asynchronous=cst.Asynchronous(), items=[item.with_changes(item=factory)]
                 )
@@ -1391,7 +1391,7 @@ class RequestsFixer(Fixer):
             return self._with_form(request, _async_with([item], body, updated, replaces=True), consumed)
         auth = plan.session_auth.get(original)
         item = cst.WithItem(
-            item=_client_session(auth),
+            item=_client_session(auth, user_session=True),
             asname=cst.AsName(cst.Name(session[0])),
         )
         return [(_async_with([item], body, updated, replaces=True), consumed)]
@@ -1502,7 +1502,7 @@ class RequestsFixer(Fixer):
         ]
         start, end = uses[0], uses[-1]
         item = cst.WithItem(
-            item=_client_session(None),
+            item=_client_session(None, user_session=False),
             asname=cst.AsName(cst.Name(plan.shared_session or "session")),
         )
         inside = _statements(entries[start : end + 1])
@@ -1574,14 +1574,20 @@ def _json_call(node: Node) -> Node:
     return node.with_changes(args=[_kw("content_type", cst.Name("None"))])
 
 
-def _client_session(auth: cst.Arg | None) -> cst.Call:
-    """``aiohttp.ClientSession(trust_env=True[, auth=...])``.
+def _client_session(auth: cst.Arg | None, *, user_session: bool) -> cst.Call:
+    """``aiohttp.ClientSession(trust_env=True[, cookie_jar=...][, auth=...])``.
 
     requests reads HTTP(S)_PROXY, NO_PROXY and ~/.netrc unless told not to;
     aiohttp only with ``trust_env=True``: without it, a bot behind a proxy
-    would stop reaching anything.
+    would stop reaching anything.  A user's ``requests.Session()`` is there to
+    keep cookies, from any host: aiohttp's default jar drops the cookies of a
+    host named by IP address (a router, a local device), ``unsafe=True``
+    keeps them.
     """
     args = [_kw("trust_env", cst.Name("True"))]
+    if user_session:
+        jar = _call(_dotted("aiohttp.CookieJar"), [_kw("unsafe", cst.Name("True"))])
+        args.append(_kw("cookie_jar", jar))
     return _call(_dotted("aiohttp.ClientSession"), [*args, auth] if auth else args)
 
 

@@ -38,7 +38,6 @@ CASE_LIST = [
         "faithfulness", "login_by_ip",
         lambda env: (env.base,),
         lambda env: (200, {"user": "ada", "stars": 42}),
-        known_gap="the ClientSession's default CookieJar drops cookies from an IP address (CookieJar(unsafe=True) keeps them)",
     ),
     case(
         "a response is false when not ok",
