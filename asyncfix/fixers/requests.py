@@ -324,6 +324,7 @@ class RequestsFixer(Fixer):
             self._plan_sessions(plan)
             self._plan_statements(plan)
             self._plan_exceptions(plan)
+            self._check_module_names(plan, calls[0])
         except Unfixable as problem:
             if problem.reason:
                 self._report_all(calls, problem)
@@ -335,6 +336,20 @@ class RequestsFixer(Fixer):
             )
             after = f"{request.session or plan.shared_session}.{request.method}"
             self.record_fix(request.call, f"`{before}()` -> `async with {after}()`")
+
+    def _check_module_names(self, plan: FunctionPlan, call: cst.Call) -> None:
+        """``aiohttp``, ``asyncio``, ``json`` in the new code must mean those modules.
+
+        A local called ``json`` (common: ``json = r.json()``) would make
+        ``except json.JSONDecodeError`` look the error up on the data.
+        """
+        scope = self.get_metadata(ScopeProvider, call, None)
+        if scope is None:
+            return
+        for module in sorted(plan.needs | {"aiohttp"}):
+            names = scope.get_qualified_names_for(module)
+            if any(q.name != module or q.source is not QualifiedNameSource.IMPORT for q in names):
+                raise Unfixable(call, f"the name `{module}` means something else in this function")
 
     def _report_all(self, calls: Sequence[cst.Call], problem: Unfixable) -> None:
         culprit = problem.node
