@@ -14,22 +14,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click.testing
 import pytest
 
 from asyncfix import __version__
-from asyncfix.cli import main
 from asyncfix.fixers import load
+from cli_helpers import AFTER, BEFORE, UNFIXABLE, write
+from cli_helpers import run
+
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 KNOWN = ", ".join(sorted(load()))
 
-BEFORE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-AFTER = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 CLEAN = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
-# A call that cannot take `await`: reported, never rewritten.
-UNFIXABLE = (
-    "import time\n\n\nasync def handler():\n    return list(time.sleep(1) for _ in range(3))\n"
-)
 FINDING = (
     "5:17: ASYNC251 `time.sleep()` blocks the event loop; not fixed: it is inside a "
     "generator expression (an await there turns it into an async generator)"
@@ -59,34 +55,6 @@ def parse_error(source: str) -> str:
     except SyntaxError as error:
         return f"cannot parse: line {error.lineno}, column {error.offset}: {error.msg}"
     raise AssertionError("expected a syntax error")
-
-
-def run(
-    *args: str, input: bytes | None = None, env: dict[str, str] | None = None
-) -> click.testing.Result:
-    """The command in-process, in the current directory, colour settings cleared."""
-    environment: dict[str, str | None] = {"NO_COLOR": None, "FORCE_COLOR": None, **(env or {})}
-    return click.testing.CliRunner().invoke(
-        main,
-        list(args),
-        input=input,
-        env=environment,
-        catch_exceptions=False,
-        prog_name="asyncfix",
-    )
-
-
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def write(path: str, text: str) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
-    return target
 
 
 # -- write modes -----------------------------------------------------------------

@@ -10,38 +10,18 @@ import pytest
 from asyncfix.cli import main
 from asyncfix.config import ConfigError, find_pyproject, load
 from asyncfix.fixers import load as load_fixers
+from cli_helpers import AFTER, BEFORE, UNFIXABLE, write
+from cli_helpers import run as run_cli
 
-BEFORE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-AFTER = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
-UNFIXABLE = (
-    "import time\n\n\nasync def handler():\n    return list(time.sleep(1) for _ in range(3))\n"
-)
+pytestmark = pytest.mark.usefixtures("in_tmp")
+
 KNOWN = ", ".join(sorted(load_fixers()))
 KEYS = "exclude, extend-exclude, select, ignore, force-exclude, respect-gitignore, event-loop"
 
 
 def run(*args: str) -> click.testing.Result:
-    return click.testing.CliRunner().invoke(
-        main,
-        ["--jobs", "1", *args],
-        env={"NO_COLOR": None, "FORCE_COLOR": None},
-        catch_exceptions=False,
-        prog_name="asyncfix",
-    )
-
-
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path.resolve()
-
-
-def write(path: str, text: str = BEFORE) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
-    return target
-
+    """The command with one worker: the output order is the same, and faster here."""
+    return run_cli("--jobs", "1", *args)
 
 def checked(*args: str) -> list[str]:
     result = run("--check", *args)

@@ -9,7 +9,6 @@ from pathlib import Path
 import click.testing
 import pytest
 
-from asyncfix.cli import main
 from asyncfix.engine import DecodeError, decode
 from asyncfix.files import (
     DEFAULT_EXCLUDES,
@@ -18,33 +17,15 @@ from asyncfix.files import (
     pattern_error,
     write_atomically,
 )
+from cli_helpers import AFTER, BEFORE, write
+from cli_helpers import run as run_cli
 
-BEFORE = "import time\n\n\nasync def handler():\n    time.sleep(1)\n"
-AFTER = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 def run(*args: str) -> click.testing.Result:
-    return click.testing.CliRunner().invoke(
-        main,
-        ["--jobs", "1", *args],
-        env={"NO_COLOR": None, "FORCE_COLOR": None},
-        catch_exceptions=False,
-        prog_name="asyncfix",
-    )
-
-
-@pytest.fixture(autouse=True)
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def write(path: str, data: str | bytes = BEFORE) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data.encode() if isinstance(data, str) else data)
-    return target
-
+    """The command with one worker: the output order is the same, and faster here."""
+    return run_cli("--jobs", "1", *args)
 
 def fixed(path: Path) -> bytes:
     result = run(str(path))
