@@ -14,6 +14,7 @@ nothing to fix, never stop one that has.  Nothing here raises on bad input.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import tokenize
@@ -101,3 +102,18 @@ def decode(data: bytes) -> tuple[str, str]:
         line = text.count("\n", 0, text.index("\0")) + 1
         raise DecodeError(f"line {line}: source contains a null byte")
     return text, encoding
+
+
+def parse_problem(data: bytes) -> str | None:
+    """Why ``data`` is not a Python module Python can read (None when it is)."""
+    try:
+        source, _ = decode(data)
+    except DecodeError as error:
+        return str(error)
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return f"line {error.lineno}, column {error.offset}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return str(error) or type(error).__name__
+    return None

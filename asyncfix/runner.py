@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .engine import fix_bytes
+from .engine import fix_bytes, parse_problem
 from .files import write_atomically
 from .model import FileResult, Settings
 from .report import unified_diff
@@ -42,9 +42,19 @@ def run_file(job: Job, settings: Settings, data: bytes | None = None) -> FileRes
 
 
 def run_data(data: bytes, display: str, settings: Settings, *, diff: bool) -> FileResult:
-    """Process standard input: the result carries the whole new text."""
+    """Process standard input: the result carries the whole new text.
+
+    Unlike a file in a tree walk, standard input is always checked to parse
+    (an editor piping a buffer wants to hear it is broken, as with black),
+    even when it cannot hold a target.
+    """
     try:
-        return _fix(Job("-", display, write=False, diff=diff), data, settings)
+        result = _fix(Job("-", display, write=False, diff=diff), data, settings)
+        if result.error is None and not result.changed:
+            problem = parse_problem(data)
+            if problem is not None:
+                return FileResult(display, error=f"cannot parse: {problem}")
+        return result
     except Exception as error:
         return FileResult(display, error=f"internal error: {type(error).__name__}: {error}")
 

@@ -15,6 +15,7 @@ exactly as it was.
 from __future__ import annotations
 
 import ast
+import contextvars
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Callable
@@ -87,6 +88,7 @@ AIOHTTP_BASES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ),
 }
 BROAD_BUILTINS = {"builtins.OSError", "builtins.IOError", "builtins.EnvironmentError"}
+TIMEOUT_BUILTINS = {"builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError"}
 
 # Response attributes that read the body: they become awaited calls.
 AWAITED_READS = {"text": "text", "content": "read"}
@@ -173,26 +175,30 @@ class _Collector(AsyncContextTracker):
         self.names: dict[cst.FunctionDef, set[str]] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self._stack.append(node if node.asynchronous else None)
         if node.asynchronous:
             self.functions.append(node)
             self.calls[node] = []
-            self.names[node] = set()
+            # its parameters are its names too (they are visited before its body)
+            self.names[node] = {n.value for n in _nodes(node.params, cst.Name)}
         return True
 
-    def leave_FunctionDef(
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        self._stack.pop()
-        return updated_node
+    # The function owns its body; its defaults and decorators run in the
+    # enclosing function (the same split as asyncfix/scope.py).
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef_body(node)
+        self._stack.append(node if node.asynchronous else None)
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
+    def leave_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self._stack.pop()
+        super().leave_FunctionDef_body(node)
+
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        super().visit_Lambda_body(node)
         self._stack.append(None)
-        return True
 
-    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.Lambda:
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
         self._stack.pop()
-        return updated_node
+        super().leave_Lambda_body(node)
 
     def visit_Name(self, node: cst.Name) -> bool:
         for function in self._stack:
@@ -246,6 +252,13 @@ class RequestsFixer(Fixer):
     # -- pass 1: find and plan ----------------------------------------------------
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        token = _PARENT.set(self.parent)
+        try:
+            return self._transform(tree)
+        finally:
+            _PARENT.reset(token)
+
+    def _transform(self, tree: cst.Module) -> cst.Module:
         self._loop = choose_event_loop(tree, self.settings)
         self.prepare(tree)
         collector = _Collector(self)
@@ -316,6 +329,12 @@ class RequestsFixer(Fixer):
                     calls[0],
                     f"aiohttp runs only on asyncio and this module uses {self.loop}",
                 )
+            if any(not self._in_nested_scope(function, y) for y in _nodes(function.body, cst.Yield)):
+                raise Unfixable(
+                    calls[0],
+                    "the function is an async generator: the response and its session would "
+                    "stay open across `yield` (requests had read the whole body)",
+                )
             for call in calls:
                 where = collector.contexts[call]
                 if where.blocker is not None:
@@ -350,6 +369,10 @@ class RequestsFixer(Fixer):
             names = scope.get_qualified_names_for(module)
             if any(q.name != module or q.source is not QualifiedNameSource.IMPORT for q in names):
                 raise Unfixable(call, f"the name `{module}` means something else in this function")
+        for builtin in ("str", "len"):
+            names = scope.get_qualified_names_for(builtin)
+            if any(q.source is not QualifiedNameSource.BUILTIN for q in names):
+                raise Unfixable(call, f"the name `{builtin}` means something else in this function")
 
     def _report_all(self, calls: Sequence[cst.Call], problem: Unfixable) -> None:
         culprit = problem.node
@@ -430,8 +453,10 @@ class RequestsFixer(Fixer):
         key = arg.keyword.value
         value = arg.value
         call = request.call
-        if key in ("params", "data") and isinstance(value, cst.Dict):
-            self._check_literal_values(call, key, value)
+        if key in ("params", "data"):
+            literal = self._bound_value(value) if isinstance(value, cst.Name) else value
+            if isinstance(literal, cst.Dict):
+                self._check_literal_values(call, key, literal)
         if key == "json" and not _is_constant(value, "None") and any(
             a.keyword is not None and a.keyword.value == "data" for a in request.call.args
         ):
@@ -639,12 +664,27 @@ class RequestsFixer(Fixer):
             return _call(factory, [_kw("sock_connect", connect), _kw("sock_read", read)])
         if _is_constant(value, "None"):
             return _call(factory, [_kw("total", value)])
-        if isinstance(value, (cst.Integer, cst.Float, cst.Name, cst.Attribute)) and not (
-            isinstance(value, cst.Name) and value.value in ("True", "False")
+        if isinstance(value, (cst.Integer, cst.Float)) or (
+            isinstance(value, cst.Name) and isinstance(self._bound_value(value), (cst.Integer, cst.Float))
         ):
             # The value is written twice: it must be cheap and side-effect free.
             return _call(factory, [_kw("sock_connect", value), _kw("sock_read", value)])
-        raise Unfixable(call, "`timeout=` must be a number, a name or a `(connect, read)` tuple")
+        raise Unfixable(
+            call,
+            "`timeout=` must be a number, `None`, a `(connect, read)` tuple or a name bound "
+            "once to a number (a tuple behind a name cannot be told from a number)",
+        )
+
+    def _bound_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of ``name = <value>``, when that is its only binding."""
+        scope = self.get_metadata(ScopeProvider, name, None)
+        bindings = list(scope[name.value]) if scope is not None else []
+        node = _binding_node(bindings[0]) if len(bindings) == 1 else None
+        target = self.parent(node) if node is not None else None
+        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+            return assign.value
+        return None
 
     def _proxy(self, call: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(value, cst.Dict):
@@ -1090,6 +1130,9 @@ class RequestsFixer(Fixer):
         JSONDecodeError, which is a RequestException.
         """
         calls = [r.call for r in plan.requests]
+        for star in _nodes(plan.function.body, cst.TryStar):
+            if any(_contains(star.body, c) for c in calls):
+                raise Unfixable(calls[0], "`except*` handlers around the call are not mapped")
         for try_node in _nodes(plan.function.body, cst.Try):
             inside = [c for c in calls if _contains(try_node.body, c)]
             reads = [n for n in plan.reads if _contains(try_node.body, n)]
@@ -1134,6 +1177,12 @@ class RequestsFixer(Fixer):
             names = self.qualified_names(part)
             exceptions = {_requests_exception(q.name) for q in names}
             if not names or exceptions == {None}:
+                if {q.name for q in names} & TIMEOUT_BUILTINS:
+                    raise Unfixable(
+                        call,
+                        f"`except {code}` would now catch HTTP timeouts (aiohttp's are "
+                        "TimeoutErrors, requests' are not)",
+                    )
                 if {q.name for q in names} & BROAD_BUILTINS:
                     # requests' exceptions are IOErrors; most of aiohttp's are not.
                     changed = True
@@ -1690,8 +1739,24 @@ def _fresh(base: str, taken: set[str]) -> str:
     return f"{base}{number}"
 
 
+# While a fixer plans and rewrites, the parent links of the original tree:
+# `_contains` then climbs from the node (its depth) instead of walking the
+# whole container (its size), which made big functions quadratic.
+_PARENT: contextvars.ContextVar[Callable[[Node], Node | None] | None] = contextvars.ContextVar(
+    "asyncfix_parent", default=None
+)
+
+
 def _contains(container: Node, node: Node) -> bool:
     """``node`` is ``container`` or somewhere inside it."""
+    parent = _PARENT.get()
+    if parent is not None:
+        current: Node | None = node
+        while current is not None:
+            if current is container:
+                return True
+            current = parent(current)
+        return False
     found = False
 
     class Finder(cst.CSTVisitor):
