@@ -24,7 +24,7 @@ from libcst.metadata import (
 )
 
 from ..model import Finding, Fix, Settings
-from ..rules import RULES, select_rules
+from ..rules import RULES
 from ..noqa import NoqaMap
 from ..scope import AsyncContextTracker
 
@@ -60,16 +60,13 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
 
     # -- module-wide facts ---------------------------------------------------
 
-    def visit_Module(self, node: cst.Module) -> bool:
-        self._loop = choose_event_loop(node, self.settings)
-        return True
-
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self.prepare(tree)
         return super().transform_module_impl(tree)
 
     def prepare(self, tree: cst.Module) -> None:
         """Module-wide facts, computed once before the walk."""
+        self._loop = choose_event_loop(tree, self.settings)
         self._spellings = target_spellings(tree, RULES[self.code].targets)
 
     def could_be_target(self, func: cst.BaseExpression) -> bool:
@@ -249,10 +246,3 @@ def load() -> dict[str, type[Fixer]]:
     return REGISTRY
 
 
-def selected(settings: Settings) -> list[type[Fixer]]:
-    """The fixers ``settings`` turns on, in run order.
-
-    Raises ValueError for a selector that matches no rule.
-    """
-    registry = load()
-    return [registry[rule.code] for rule in select_rules(settings)]

@@ -22,11 +22,11 @@ from typing import Callable
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import QualifiedNameSource, ScopeProvider
+from libcst.metadata import PositionProvider, QualifiedNameSource, ScopeProvider
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, choose_event_loop, register
+from . import Fixer, register
 
 RULE = RULES["ASYNC210"]
 METHODS = HTTP_METHODS
@@ -259,7 +259,6 @@ class RequestsFixer(Fixer):
             _PARENT.reset(token)
 
     def _transform(self, tree: cst.Module) -> cst.Module:
-        self._loop = choose_event_loop(tree, self.settings)
         self.prepare(tree)
         collector = _Collector(self)
         tree.visit(collector)
@@ -345,8 +344,7 @@ class RequestsFixer(Fixer):
             self._plan_exceptions(plan)
             self._check_module_names(plan, calls[0])
         except Unfixable as problem:
-            if problem.reason:
-                self._report_all(calls, problem)
+            self._report_all(calls, problem)
             return
         self._plans[function] = plan
         for request in plan.requests:
@@ -387,8 +385,6 @@ class RequestsFixer(Fixer):
             self.report(call, f"`requests` call blocks the event loop; not fixed: {reason}")
 
     def get_metadata_position(self, node: Node) -> int:
-        from libcst.metadata import PositionProvider
-
         return int(self.get_metadata(PositionProvider, node).start.line)
 
     def async_context_of(self, node: Node) -> Context:
@@ -822,20 +818,15 @@ class RequestsFixer(Fixer):
         anchor = statement.body[0].targets[0].target  # type: ignore[attr-defined]
         self._check_single_binding(request, anchor, name)
         body: list[cst.BaseStatement] = list(block.body)
-        index = body.index(statement)
-        last = statement
+        last = body.index(statement)
+        problem = (
+            f"the response `{name}` is used outside the statements that follow "
+            "the call in the same block"
+        )
         for read in self._accesses(plan.function, anchor, name):
-            holder = self._holder_in(read, body)
-            if holder is None or body.index(holder) <= index:
-                raise Unfixable(
-                    request.call,
-                    f"the response `{name}` is used outside the statements that follow "
-                    "the call in the same block",
-                )
-            if body.index(holder) > body.index(last):
-                last = holder
+            last = max(last, self._later_holder(read, statement, body, request.call, problem))
             self._plan_use(plan, request.call, read)
-        return last
+        return body[last]
 
     def _plan_uses_within(
         self, plan: FunctionPlan, request: Request, statement: cst.With, name: str | None
@@ -851,15 +842,25 @@ class RequestsFixer(Fixer):
                 )
             self._plan_use(plan, request.call, read)
 
-    def _holder_in(self, node: Node, body: list[cst.BaseStatement]) -> cst.BaseStatement | None:
-        child: Node | None = node
-        while child is not None:
-            if child in body:  # identity: statements are distinct nodes
-                for statement in body:
-                    if statement is child:
-                        return statement
+    def _later_holder(
+        self,
+        read: Node,
+        statement: cst.BaseStatement,
+        body: list[cst.BaseStatement],
+        call: cst.Call,
+        problem: str,
+    ) -> int:
+        """Index in ``body`` of the statement after ``statement`` holding ``read``.
+
+        Raises Unfixable(problem) when ``read`` is anywhere else.
+        """
+        position = {id(s): i for i, s in enumerate(body)}
+        child: Node | None = read
+        while child is not None and id(child) not in position:
             child = self.parent(child)
-        return None
+        if child is None or position[id(child)] <= position[id(statement)]:
+            raise Unfixable(call, problem)
+        return position[id(child)]
 
     def _plan_use(self, plan: FunctionPlan, call: cst.Call, ref: Node) -> None:
         """Map one use of the response (``ref`` is its name, or the hoisted call)."""
@@ -1045,14 +1046,10 @@ class RequestsFixer(Fixer):
             if within is not None and not _contains(within, read):
                 raise Unfixable(request.call, f"the session `{name}` is used after its `with` block")
             if line is not None:
-                holder = self._holder_in(read, body)
-                if holder is None or body.index(holder) <= body.index(line):
-                    raise Unfixable(
-                        request.call,
-                        f"the session `{name}` is used outside the statements that follow it",
-                    )
-                if body.index(holder) > body.index(last):
-                    last = holder
+                problem = f"the session `{name}` is used outside the statements that follow it"
+                index = self._later_holder(read, line, body, request.call, problem)
+                if index > body.index(last):
+                    last = body[index]
             if self._in_nested_scope(plan.function, read):
                 raise Unfixable(request.call, f"the session `{name}` is used in a nested function")
             if id(read) in calls:
@@ -1338,7 +1335,6 @@ class RequestsFixer(Fixer):
         return self._active_plans
 
     def visit_Module(self, node: cst.Module) -> bool:
-        super().visit_Module(node)
         self._active_plans: list[FunctionPlan] = []
         self._requests: dict[Node, Request] = {}
         self._built: dict[Node, cst.Call] = {}
@@ -1604,7 +1600,7 @@ def _async_with(
     header = cst.TrailingWhitespace()
     if replaces and isinstance(template, cst.SimpleStatementLine):
         header = template.trailing_whitespace
-    if body and body[0] is template or (body and not replaces and _same(body[0], template)):
+    if body and body[0] is template:
         body = [body[0].with_changes(leading_lines=[]), *body[1:]]
     if not body:
         body = [cst.SimpleStatementLine([cst.Pass()])]
@@ -1662,10 +1658,6 @@ def _comment_lines(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
     if trailing is not None and trailing.comment is not None:
         lines.append(cst.EmptyLine(comment=trailing.comment))
     return lines
-
-
-def _same(a: Node, b: Node) -> bool:
-    return a is b
 
 
 class _Refresh(cst.CSTTransformer):
@@ -1783,10 +1775,6 @@ def _nodes(container: Node, kind: type) -> list:  # type: ignore[type-arg]
     return found
 
 
-def _mentions(container: Node, name: str) -> bool:
-    return any(n.value == name for n in _nodes(container, cst.Name))
-
-
 def _bound_call(
     node: Node | None, name: str, parent: Callable[[Node], Node | None]
 ) -> cst.Call | None:
@@ -1863,7 +1851,7 @@ def _scan(node: Node, target: cst.Call) -> bool | None:
         first = _scan(node.left, target)
         if first is not None:
             return first
-        return False if _contains(node.right, target) else _effects(node.right)
+        return False if _contains(node.right, target) or _has_call(node.right) else None
     if isinstance(node, (cst.IfExp, cst.Lambda, cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
         return False if _contains(node, target) or _has_call(node) else None
     if isinstance(node, cst.Comparison):
@@ -1899,10 +1887,6 @@ def _scan(node: Node, target: cst.Call) -> bool | None:
     if isinstance(node, (cst.Call, cst.Await, cst.Yield, cst.NamedExpr)):
         return False  # the node itself runs code (or binds) before anything after it
     return None
-
-
-def _effects(node: Node) -> bool | None:
-    return False if _has_call(node) else None
 
 
 def _has_call(node: Node) -> bool:
