@@ -20,8 +20,8 @@ import io
 import tokenize
 
 from .model import FixResult, Settings
-from .rules import select_rules
-from .stages import rules_for_bytes, rules_for_source
+from .rules import Rule, select_rules
+from .stages import rules_for_ast, rules_for_bytes, rules_for_source
 
 __all__ = ["fix_source", "fix_bytes", "decode"]
 
@@ -48,8 +48,13 @@ def fix_source(
     rules = select_rules(settings)
     if staged:
         rules = rules_for_source(source, rules)
-        if not rules:
-            return FixResult(source)
+    return _run(source, filename, settings, rules)
+
+
+def _run(source: str, filename: str, settings: Settings, rules: list[Rule]) -> FixResult:
+    """Stage 3 for the rules that are left, if any."""
+    if not rules:
+        return FixResult(source)
     from . import transform  # LibCST: imported only when a file gets this far
 
     return transform.run(source, filename, settings, rules)
@@ -63,13 +68,15 @@ def fix_bytes(
     Returns the new bytes, the decoded original text ("" when the file was
     skipped undecoded: it cannot hold a target) and the result.
     """
-    if not rules_for_bytes(data, select_rules(settings)):
+    rules = rules_for_bytes(data, select_rules(settings))
+    if not rules:
         return data, "", FixResult("")
     try:
         source, encoding = decode(data)
     except DecodeError as error:
         return data, "", FixResult("", error=f"cannot parse: {error}")
-    result = fix_source(source, filename=filename, settings=settings)
+    # stage 1 ran on the raw bytes above: only stage 2 is left to run on the text
+    result = _run(source, filename, settings, rules_for_ast(source, rules))
     if not result.changed:
         return data, source, result
     try:

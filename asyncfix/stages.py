@@ -50,7 +50,11 @@ def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:
     """Stages 1 and 2 on decoded text: the rules that may have work in it."""
-    rules = rules_for_bytes(source.encode("utf-8", "surrogatepass"), rules)
+    return rules_for_ast(source, rules_for_bytes(source.encode("utf-8", "surrogatepass"), rules))
+
+
+def rules_for_ast(source: str, rules: Sequence[Rule]) -> list[Rule]:
+    """Stage 2 alone, for ``rules`` that already passed stage 1."""
     if not rules:
         return []
     try:
@@ -82,7 +86,7 @@ def _may_apply(
 
 
 def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
-    for local, qualified in bindings.items():
+    for qualified in bindings.values():
         for name in qualified:
             if name in rule.receivers or any(r.startswith(name + ".") for r in rule.receivers):
                 return True
