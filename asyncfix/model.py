@@ -22,6 +22,20 @@ class Settings:
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     event_loop: EventLoop = "auto"
+    # ``blocking-calls`` from the config: more calls to find (ASYNC200).
+    blocking_calls: tuple[BlockingCall, ...] = ()
+    # The oldest Python the project supports (``requires-python``): before
+    # 3.9 there is no ``asyncio.to_thread``, so offloads use run_in_executor.
+    min_python: tuple[int, int] = (3, 9)
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """A call the user's config names as blocking (``blocking-calls``)."""
+
+    name: str  # qualified name: ``mylib.fetch``
+    message: str  # what to use instead: ``use mylib.afetch``
+    offload: bool = False  # a plain result: may become ``await asyncio.to_thread(...)``
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,10 @@ class Fix:
     column: int
     code: str
     message: str
+    # Where the call ends (1-based, exclusive column as ruff's JSON has it);
+    # 0 when unknown.
+    end_line: int = 0
+    end_column: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,8 @@ class Finding:
     column: int
     code: str
     message: str
+    end_line: int = 0
+    end_column: int = 0
 
 
 @dataclass(frozen=True)

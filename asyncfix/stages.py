@@ -44,7 +44,7 @@ def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
         rule
         for rule in rules
         if any(t in data for t in rule.triggers)
-        and any(_import_pattern(p).search(data) for p in rule.packages)
+        and (rule.builtins or any(_import_pattern(p).search(data) for p in rule.packages))
     ]
 
 
@@ -69,6 +69,8 @@ def rules_for_ast(source: str, rules: Sequence[Rule]) -> list[Rule]:
         return []
     bindings = _import_bindings(tree)
     resolved = {q for call in calls for q in _resolve(call, bindings)}
+    # A name no import binds may be a builtin (``open``, ``input``).
+    resolved |= {f"builtins.{call}" for call in calls if call not in bindings}
     return [rule for rule in rules if _may_apply(rule, calls, resolved, bindings)]
 
 
@@ -79,10 +81,9 @@ def _may_apply(
         return True
     if not rule.receivers or not _creates_receiver(rule, bindings):
         return False
-    # obj.get(...) where obj may be a session made somewhere in the module
-    return any(
-        call.count(".") == 1 and call.rsplit(".", 1)[1] in rule.methods for call in calls
-    )
+    # obj.get(...) / Path(p).exists() where obj may be a session or a path
+    # made somewhere in the module
+    return any("." in call and call.rsplit(".", 1)[1] in rule.methods for call in calls)
 
 
 def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
@@ -120,6 +121,8 @@ def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[str]:
         dotted = _dotted(node.func)
         if dotted is not None:
             yield dotted
+        elif isinstance(node.func, ast.Attribute):
+            yield f"?.{node.func.attr}"  # a method of something made by a call
     for child in ast.iter_child_nodes(node):
         yield from _calls_in_async(child, in_async=in_async)
 

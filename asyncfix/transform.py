@@ -37,7 +37,7 @@ def _run_fixers(
     source: str, filename: str, settings: Settings, rules: Sequence[Rule]
 ) -> FixResult:
     registry = load()
-    fixers = [registry[rule.code] for rule in rules]
+    fixers = [registry[rule.key] for rule in rules]
     module = cst.parse_module(source)
     context = CodemodContext(filename=filename)
     noqa = NoqaMap(source)

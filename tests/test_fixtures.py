@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 
 from asyncfix import FixResult, Settings, fix_source
+from asyncfix.model import BlockingCall
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,7 +87,11 @@ class Case:
         if not path.exists():
             return Settings()
         fields: dict[str, Any] = tomllib.loads(_read(path))
-        return Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+        calls = tuple(BlockingCall(**call) for call in fields.pop("blocking_calls", ()))
+        return Settings(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()},
+            blocking_calls=calls,
+        )
 
 
 def _read(path: Path) -> str:

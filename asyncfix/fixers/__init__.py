@@ -24,7 +24,7 @@ from libcst.metadata import (
 )
 
 from ..model import Finding, Fix, Settings
-from ..rules import RULES
+from ..rules import RULES, enabled_codes
 from ..noqa import NoqaMap
 from ..scope import AsyncContextTracker
 
@@ -39,8 +39,9 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     reported and returned unchanged.
     """
 
-    # The rule it implements; what the rule looks for (asyncfix/rules.py) is
-    # what the cheap stages check before a fixer ever runs.
+    # Its entry in asyncfix/rules.py RULES (what the cheap stages check before
+    # a fixer ever runs) and the code it reports unless it says otherwise.
+    key: ClassVar[str]
     code: ClassVar[str]
 
     METADATA_DEPENDENCIES = (
@@ -57,6 +58,7 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
         self.fixes: list[Fix] = []
         self.findings: list[Finding] = []
         self._loop: str = "asyncio"
+        self.enabled = enabled_codes(settings)
 
     # -- module-wide facts ---------------------------------------------------
 
@@ -67,7 +69,7 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     def prepare(self, tree: cst.Module) -> None:
         """Module-wide facts, computed once before the walk."""
         self._loop = choose_event_loop(tree, self.settings)
-        self._spellings = target_spellings(tree, RULES[self.code].targets)
+        self._spellings = target_spellings(tree, RULES[self.key].targets)
 
     def could_be_target(self, func: cst.BaseExpression) -> bool:
         """A cheap syntactic test before the (costly) qualified-name lookup.
@@ -87,7 +89,11 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
         return self._loop
 
     def loop_reference(self, node: cst.CSTNode) -> str | None:
-        """How to spell the loop library at ``node``, or None if the name is taken.
+        """How to spell the loop library at ``node``, or None if the name is taken."""
+        return self.module_reference(node, self.loop)
+
+    def module_reference(self, node: cst.CSTNode, module: str) -> str | None:
+        """How to spell ``module`` at ``node``, or None if the name is taken.
 
         An existing ``import asyncio as aio`` is reused; otherwise the plain
         name must be free (or already the module) wherever ``node`` can see.
@@ -95,11 +101,11 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
         scope = self.get_metadata(ScopeProvider, node, None)
         if scope is None:
             return None
-        for alias in _module_aliases(self.context, self.loop):
-            if _names_only(scope.get_qualified_names_for(alias), self.loop):
+        for alias in _module_aliases(self.context, module):
+            if _names_only(scope.get_qualified_names_for(alias), module):
                 return alias
-        if _names_only(scope.get_qualified_names_for(self.loop), self.loop):
-            return self.loop
+        if _names_only(scope.get_qualified_names_for(module), module):
+            return module
         return None
 
     # -- call sites ----------------------------------------------------------
@@ -107,18 +113,36 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
     def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return set(self.get_metadata(QualifiedNameProvider, node, set()))
 
-    def silenced(self, node: cst.CSTNode) -> bool:
+    def silenced(self, node: cst.CSTNode, code: str | None = None) -> bool:
         """A ``# noqa`` (bare or naming this code) on the call's first or last line."""
         pos = self.get_metadata(PositionProvider, node)
-        return self.noqa.silenced(self.code, pos.start.line, pos.end.line)
+        return self.noqa.silenced(code or self.code, pos.start.line, pos.end.line)
 
-    def record_fix(self, node: cst.CSTNode, message: str) -> None:
-        pos = self.get_metadata(PositionProvider, node).start
-        self.fixes.append(Fix(pos.line, pos.column + 1, self.code, message))
+    def record_fix(self, node: cst.CSTNode, message: str, code: str | None = None) -> None:
+        pos = self.get_metadata(PositionProvider, node)
+        self.fixes.append(
+            Fix(
+                pos.start.line,
+                pos.start.column + 1,
+                code or self.code,
+                message,
+                pos.end.line,
+                pos.end.column + 1,
+            )
+        )
 
-    def report(self, node: cst.CSTNode, message: str) -> None:
-        pos = self.get_metadata(PositionProvider, node).start
-        self.findings.append(Finding(pos.line, pos.column + 1, self.code, message))
+    def report(self, node: cst.CSTNode, message: str, code: str | None = None) -> None:
+        pos = self.get_metadata(PositionProvider, node)
+        self.findings.append(
+            Finding(
+                pos.start.line,
+                pos.start.column + 1,
+                code or self.code,
+                message,
+                pos.end.line,
+                pos.end.column + 1,
+            )
+        )
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -217,6 +241,33 @@ def choose_event_loop(module: cst.Module, settings: Settings) -> str:
     return "asyncio"
 
 
+def is_dotted_name(node: cst.BaseExpression) -> bool:
+    """``name`` or ``name.attr.attr``: nothing is called or indexed on the way.
+
+    LibCST names a call or subscript after what it starts with, so
+    ``time.sleep(1)(2)`` and ``time().sleep(4)`` would pass for time.sleep.
+    """
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return isinstance(node, cst.Name)
+
+
+def union_members(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """``A | B``, ``Optional[A]``, ``Union[A, B]``: the members; else the node itself."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return [*union_members(node.left), *union_members(node.right)]
+    if isinstance(node, cst.Subscript):
+        base = node.value
+        name = base.attr.value if isinstance(base, cst.Attribute) else getattr(base, "value", "")
+        if name in ("Optional", "Union"):
+            members: list[cst.BaseExpression] = []
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    members += union_members(element.slice.value)
+            return members
+    return [node]
+
+
 # -- registry ----------------------------------------------------------------
 
 REGISTRY: dict[str, type[Fixer]] = {}
@@ -224,10 +275,10 @@ _loaded = False
 
 
 def register(cls: type[Fixer]) -> type[Fixer]:
-    """Class decorator: make ``cls`` known by its rule code."""
-    if cls.code in REGISTRY:
-        raise RuntimeError(f"two fixers claim {cls.code}")
-    REGISTRY[cls.code] = cls
+    """Class decorator: make ``cls`` known by its key in asyncfix/rules.py RULES."""
+    if cls.key in REGISTRY:
+        raise RuntimeError(f"two fixers claim {cls.key}")
+    REGISTRY[cls.key] = cls
     return cls
 
 

@@ -28,7 +28,7 @@ from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
 from . import Fixer, register
 
-RULE = RULES["ASYNC210"]
+RULE = RULES["requests"]
 METHODS = HTTP_METHODS
 PLAIN_CALLS = {name: name.rsplit(".", 1)[1] for name in RULE.targets}
 SESSION_FACTORIES = RULE.receivers
@@ -238,7 +238,8 @@ class RequestsFixer(Fixer):
     reported with the reason and its function is left alone.
     """
 
-    code = RULE.code
+    key = RULE.key
+    code = "ASYNC210"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

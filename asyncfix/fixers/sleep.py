@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import BaseAssignment, QualifiedNameSource, ScopeProvider
 
-from . import Fixer, register
+from . import Fixer, is_dotted_name, register
 
 TARGET = "time.sleep"
 
@@ -21,7 +21,8 @@ class SleepFixer(Fixer):
     callee and no second ``await``.
     """
 
-    code = "ASYNC251"  # asyncfix/rules.py says what the cheap stages look for
+    key = "sleep"  # asyncfix/rules.py says what the cheap stages look for
+    code = "ASYNC251"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -56,7 +57,7 @@ class SleepFixer(Fixer):
 
     def _binding(self, func: cst.BaseExpression) -> str | None:
         """None: not time.sleep. "": surely time.sleep. Else why it is unclear."""
-        if not _is_dotted_name(func):
+        if not is_dotted_name(func):
             # LibCST names a call or subscript after what it starts with, so
             # ``time.sleep(1)(2)`` and ``time().sleep(4)`` would pass for
             # time.sleep and lose their inner call in the rewrite.
@@ -110,10 +111,3 @@ class SleepFixer(Fixer):
                 return
             self._forgotten.add(binding)
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, func)
-
-
-def _is_dotted_name(node: cst.BaseExpression) -> bool:
-    """``name`` or ``name.attr.attr``: nothing is called or indexed on the way."""
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return isinstance(node, cst.Name)

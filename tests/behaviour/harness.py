@@ -122,7 +122,9 @@ class Loaded:
         if self.result is None:  # hand-written
             return
         assert self.result.error is None, self.result.error
-        findings = self.findings(case.function)
+        # open() is reported by design (ASYNC230: the file object blocks on
+        # use); the upload cases open the files they send.
+        findings = [f for f in self.findings(case.function) if f.code != "ASYNC230"]
         assert not findings, "reported instead of rewritten:\n" + describe(case.module, findings)
         lines = function_lines(self.source, case.function)
         rewritten = [fix for fix in self.result.fixes if fix.line in lines]

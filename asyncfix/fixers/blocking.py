@@ -1,0 +1,440 @@
+"""Every other blocking call: found by qualified name, offloaded when that is safe.
+
+ASYNC200 (``shutil``, ``socket`` lookups, ``blocking-calls`` from the config),
+ASYNC210 (urllib, urllib3), ASYNC212 (urllib3 pools), ASYNC220/221/222
+(processes), ASYNC230/231 (files), ASYNC240 (``os.path``, ``pathlib``) and
+ASYNC250 (``input``), with the codes flake8-async and ruff give them.
+
+A call whose value is a plain result (a bool, a number, a string, a
+``CompletedProcess``) runs the same in a worker thread, so it becomes
+``await asyncio.to_thread(func, *args, **kwargs)`` (``trio.to_thread.run_sync``
+/ ``anyio.to_thread.run_sync`` with ``functools.partial`` for keyword
+arguments; ``run_in_executor`` when the project supports Python < 3.9).  A call
+that returns something that blocks again when used (a file, a process, an
+iterator, a socket, a response) is reported: offloading the call alone would
+leave the stall where the object is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import (
+    Assignment,
+    QualifiedName,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from ..rules import (
+    OS_PATH_IO,
+    PATH_CLASSES,
+    PATH_METHODS,
+    RULES,
+    SPAWN,
+    URLLIB3_METHODS,
+    URLLIB3_POOLS,
+)
+from . import Fixer, is_dotted_name, register, union_members
+
+OFFLOAD = "offload"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one blocking call is and what to do about it."""
+
+    code: str
+    label: str  # how messages name it: ``os.path.exists()``
+    # None: offload it; else why it is reported instead (what to use).
+    advice: str | None
+
+
+def _offload(code: str, label: str) -> Target:
+    return Target(code, label, None)
+
+
+SUBPROCESS_HINT = {
+    "asyncio": "`await asyncio.create_subprocess_exec()`",
+    "trio": "`await trio.run_process()`",
+    "anyio": "`await anyio.run_process()`",
+}
+OPEN_HINT = {
+    "asyncio": "use `anyio.open_file()`, or read it whole in a worker thread",
+    "trio": "use `trio.open_file()`",
+    "anyio": "use `anyio.open_file()`",
+}
+# pathlib methods whose result is a plain value: offloadable.
+PATH_ITERATORS = frozenset({"glob", "rglob", "iterdir", "walk"})
+
+
+def _static_targets() -> dict[str, tuple[str, str | None]]:
+    """Qualified name -> (code, advice or None to offload)."""
+    table: dict[str, tuple[str, str | None]] = {}
+    http = "the response is read later, where it blocks again; use aiohttp or httpx.AsyncClient"
+    for name in ("urllib.request.urlopen", "urllib3.request", "requests.connect", "requests.trace"):
+        table[name] = ("ASYNC210", http)
+    table["subprocess.Popen"] = ("ASYNC220", "SUBPROCESS")
+    table["os.popen"] = ("ASYNC220", "SUBPROCESS")
+    for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"):
+        table[f"subprocess.{name}"] = ("ASYNC221", None)
+    table["os.system"] = ("ASYNC221", None)
+    for name in ("posix_spawn", "posix_spawnp"):
+        table[f"os.{name}"] = ("ASYNC221", "SUBPROCESS")
+    for name in SPAWN:
+        table[f"os.{name}"] = ("ASYNC220", "SUBPROCESS")  # ASYNC221 with os.P_WAIT
+    wait = (
+        "a worker thread reaping children can race the event loop's own child watcher; "
+        "start the process with `asyncio.create_subprocess_exec()` and await its `wait()`"
+    )
+    for name in ("wait", "wait3", "wait4", "waitid", "waitpid"):
+        table[f"os.{name}"] = ("ASYNC222", wait)
+    for name in ("builtins.open", "io.open", "io.open_code", "codecs.open"):
+        table[name] = ("ASYNC230", "OPEN")
+    table["os.fdopen"] = (
+        "ASYNC231",
+        "the file object blocks on every read and write; use `anyio.wrap_file()` / "
+        "`trio.wrap_file()`",
+    )
+    for name in OS_PATH_IO:
+        table[f"os.path.{name}"] = ("ASYNC240", None)
+    table["builtins.input"] = ("ASYNC250", None)
+    for name in (
+        "copy",
+        "copy2",
+        "copyfile",
+        "copyfileobj",
+        "copytree",
+        "move",
+        "rmtree",
+        "copymode",
+        "copystat",
+        "make_archive",
+        "unpack_archive",
+        "disk_usage",
+        "chown",
+    ):
+        table[f"shutil.{name}"] = ("ASYNC200", None)
+    for name in (
+        "gethostbyname",
+        "gethostbyname_ex",
+        "gethostbyaddr",
+        "getfqdn",
+        "getaddrinfo",
+        "getnameinfo",
+    ):
+        table[f"socket.{name}"] = ("ASYNC200", None)
+    table["socket.create_connection"] = (
+        "ASYNC200",
+        "the socket it returns blocks on every send and receive; use `asyncio.open_connection()`",
+    )
+    # copyfileobj works on file objects the caller opened: still plain, but the
+    # files were opened with blocking calls that are reported on their own.
+    return table
+
+
+STATIC = _static_targets()
+FUNCTOOLS = "functools"
+
+
+@register
+class BlockingCallFixer(Fixer):
+    """Finds the blocking calls of ``STATIC`` (and the configured ones); offloads the safe ones."""
+
+    key = "blocking"
+    code = "ASYNC200"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._awaited: set[cst.Call] = set()
+        self._configured = {call.name: call for call in self.settings.blocking_calls}
+
+    def prepare(self, tree: cst.Module) -> None:
+        super().prepare(tree)
+        self._spellings = (
+            self._spellings
+            | RULES[self.key].methods
+            | {name.rsplit(".", 1)[-1] for name in self._configured}
+        )
+
+    def could_be_target(self, func: cst.BaseExpression) -> bool:
+        if isinstance(func, cst.Attribute):
+            return func.attr.value in self._spellings
+        # builtins and names imported with ``from x import y`` (any alias)
+        return isinstance(func, cst.Name)
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        if isinstance(node.expression, cst.Call):
+            self._awaited.add(node.expression)
+        return True
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not self.could_be_target(original_node.func):
+            return updated_node
+        where = self.async_context()
+        if not where.in_async:
+            return updated_node
+        found = self._classify(original_node)
+        if found is None:
+            return updated_node
+        target, ambiguity = found
+        if target.code not in self.enabled or self.silenced(original_node, target.code):
+            return updated_node
+        blocks = f"`{target.label}` blocks the event loop; not fixed: "
+        if ambiguity is not None:
+            self.report(original_node, blocks + ambiguity, target.code)
+            return updated_node
+        if target.advice is not None:
+            self.report(original_node, blocks + self._advice(target.advice), target.code)
+            return updated_node
+        awaited = original_node in self._awaited
+        reason = None
+        if where.blocker is not None and not awaited:
+            reason = f"it is inside {where.blocker}"
+        rewritten = None
+        if reason is None:
+            rewritten, reason = self._offloaded(original_node, updated_node, awaited)
+        if rewritten is None:
+            self.report(original_node, blocks + (reason or "no safe rewrite"), target.code)
+            return updated_node
+        callee = cst.Module([]).code_for_node(original_node.func)
+        self.record_fix(
+            original_node,
+            f"`{target.label}` -> `await {self._offload_spelling(callee)}`",
+            target.code,
+        )
+        return rewritten
+
+    # -- what is called ----------------------------------------------------
+
+    def _classify(self, call: cst.Call) -> tuple[Target, str | None] | None:
+        """The target ``call`` is, and why it is unclear (None: it is clear)."""
+        func = call.func
+        if is_dotted_name(func):
+            names = self.qualified_names(func)
+            known = [q for q in names if self._lookup(q, call) is not None]
+            if not known:
+                return self._method_call(call)
+            target = self._lookup(known[0], call)
+            assert target is not None
+            others = sorted(q.name for q in names if q.name != known[0].name)
+            if others:
+                why = (
+                    f"the name is bound to more than {known[0].name} (also "
+                    f"{', '.join(others)}); cannot tell which one runs"
+                )
+                return target, why
+            return target, None
+        return self._method_call(call)
+
+    def _lookup(self, qualified: QualifiedName, call: cst.Call) -> Target | None:
+        if qualified.source not in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN):
+            return None
+        name = qualified.name
+        label = name.removeprefix("builtins.") + "()"
+        configured = self._configured.get(name)
+        if configured is not None:
+            advice = (
+                None if configured.offload else f"listed in `blocking-calls`: {configured.message}"
+            )
+            return Target("ASYNC200", label, advice)
+        entry = STATIC.get(name)
+        if entry is not None:
+            code, advice = entry
+            if name.startswith("os.spawn") and self._waits(call):
+                code = "ASYNC221"
+            return Target(code, label, advice)
+        owner, _, method = name.rpartition(".")
+        if owner in PATH_CLASSES and method in PATH_METHODS:
+            return self._path_method(f"Path.{method}()", method)
+        return None
+
+    def _path_method(self, label: str, method: str) -> Target:
+        if method == "open":
+            return Target("ASYNC230", label, "OPEN")
+        if method in PATH_ITERATORS:
+            return Target(
+                "ASYNC240",
+                label,
+                "it returns an iterator that touches the file system as it is consumed; "
+                "collect it in a worker thread (`await asyncio.to_thread(lambda: list(...))`)",
+            )
+        return Target("ASYNC240", label, None)
+
+    def _method_call(self, call: cst.Call) -> tuple[Target, str | None] | None:
+        """``Path(p).exists()``, ``p.read_text()`` for a ``p = Path(...)``, ``pool.request()``."""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        made_by = self._made_by(func.value)
+        if made_by is None:
+            return None
+        if made_by in PATH_CLASSES and (method in PATH_METHODS or method == "open"):
+            return self._path_method(f"Path.{method}()", method), None
+        if made_by in URLLIB3_POOLS and method in URLLIB3_METHODS:
+            kind = made_by.rsplit(".", 1)[-1]
+            advice = "use aiohttp or httpx.AsyncClient"
+            return Target("ASYNC212", f"{kind}.{method}()", advice), None
+        return None
+
+    def _made_by(self, value: cst.BaseExpression) -> str | None:
+        """The class or factory that surely made ``value``, by qualified name."""
+        if isinstance(value, cst.Call):
+            return self._single_name(value.func)
+        if not isinstance(value, cst.Name):
+            return None
+        scope = self.get_metadata(ScopeProvider, value, None)
+        if scope is None:
+            return None
+        makers = set()
+        for assignment in scope[value.value]:
+            if not isinstance(assignment, Assignment):
+                return None
+            makers.add(self._assigned_maker(assignment.node))
+        if len(makers) != 1:
+            return None
+        return makers.pop()
+
+    def _assigned_maker(self, node: cst.CSTNode) -> str | None:
+        if isinstance(node, cst.Param):
+            return self._annotated(node.annotation)
+        parent = self.parent(node)
+        if isinstance(parent, cst.AssignTarget):
+            statement = self.parent(parent)
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                if isinstance(statement.value, cst.Call):
+                    return self._single_name(statement.value.func)
+            return None
+        if isinstance(parent, cst.AnnAssign) and parent.target is node:
+            if isinstance(parent.value, cst.Call):
+                return self._single_name(parent.value.func)
+            return self._annotated(parent.annotation)
+        if isinstance(parent, cst.AsName):
+            item = self.parent(parent)
+            if isinstance(item, cst.WithItem) and isinstance(item.item, cst.Call):
+                return self._single_name(item.item.func)
+        return None
+
+    def _annotated(self, annotation: cst.Annotation | None) -> str | None:
+        """``p: Path``, ``p: Optional[Path]``, ``p: Path | None``: the class."""
+        if annotation is None:
+            return None
+        found = set()
+        for part in union_members(annotation.annotation):
+            name = self._single_name(part)
+            if name is not None:
+                found.add(name)
+        known = {n for n in found if n in PATH_CLASSES or n in URLLIB3_POOLS}
+        return known.pop() if len(known) == 1 else None
+
+    def _single_name(self, func: cst.BaseExpression) -> str | None:
+        if not is_dotted_name(func):
+            return None
+        names = {q.name for q in self.qualified_names(func)}
+        return names.pop() if len(names) == 1 else None
+
+    def _waits(self, call: cst.Call) -> bool:
+        """``os.spawn*(os.P_WAIT, ...)`` (or no mode at all): ASYNC221 as ruff has it."""
+        mode = next((a.value for a in call.args if a.keyword and a.keyword.value == "mode"), None)
+        if mode is None and call.args and call.args[0].keyword is None and not call.args[0].star:
+            mode = call.args[0].value
+        if mode is None:
+            return True
+        if isinstance(mode, cst.Name):
+            scope = self.get_metadata(ScopeProvider, mode, None)
+            assignments = list(scope[mode.value]) if scope is not None else []
+            if len(assignments) == 1 and isinstance(assignments[0], Assignment):
+                parent = self.parent(assignments[0].node)
+                statement = self.parent(parent) if isinstance(parent, cst.AssignTarget) else None
+                if isinstance(statement, cst.Assign):
+                    mode = statement.value
+        return self._single_name(mode) == "os.P_WAIT" if is_dotted_name(mode) else False
+
+    def _advice(self, advice: str) -> str:
+        if advice == "SUBPROCESS":
+            return (
+                "it starts a process and waits on it with blocking calls; use "
+                + SUBPROCESS_HINT[self.loop]
+            )
+        if advice == "OPEN":
+            return "the file it returns blocks on every read and write; " + OPEN_HINT[self.loop]
+        return advice
+
+    # -- the rewrite -------------------------------------------------------
+
+    def _offload_spelling(self, callee: str) -> str:
+        """How the fix message shows the offload (keyword arguments aside)."""
+        if self.loop == "asyncio":
+            if self.settings.min_python < (3, 9):
+                return f"asyncio.get_running_loop().run_in_executor(None, {callee}, ...)"
+            return f"asyncio.to_thread({callee}, ...)"
+        return f"{self.loop}.to_thread.run_sync({callee}, ...)"
+
+    def _offloaded(
+        self, original: cst.Call, updated: cst.Call, awaited: bool
+    ) -> tuple[cst.BaseExpression | None, str | None]:
+        """``await <loop>.to_thread(func, *args)`` in place of ``updated``, or why not."""
+        reference = self.module_reference(original, self.loop)
+        if reference is None:
+            return None, f"the name `{self.loop}` means something else here"
+        keywords = any(arg.keyword is not None or arg.star == "**" for arg in updated.args)
+        executor = self.loop == "asyncio" and self.settings.min_python < (3, 9)
+        partial = keywords and (self.loop != "asyncio" or executor)
+        # ``f(a, b)`` -> ``(f, a, b)``; spread over lines as the call was.
+        space = updated.whitespace_before_args
+        after_func = space if isinstance(space, cst.ParenthesizedWhitespace) else " "
+        func_arg = cst.Arg(
+            updated.func.with_changes(lpar=updated.func.lpar, rpar=updated.func.rpar),
+            comma=cst.Comma(whitespace_after=_whitespace(after_func)),
+        )
+        args: list[cst.Arg] = (
+            [func_arg, *updated.args]
+            if updated.args
+            else [func_arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        )
+        if partial:
+            functools = self.module_reference(original, FUNCTOOLS)
+            if functools is None:
+                return None, f"the name `{FUNCTOOLS}` means something else here"
+            if functools == FUNCTOOLS:
+                AddImportsVisitor.add_needed_import(self.context, FUNCTOOLS)
+            inner = cst.Call(
+                func=_dotted(functools, "partial"), args=args, whitespace_before_args=space
+            )
+            args, space = [cst.Arg(inner)], cst.SimpleWhitespace("")
+        if reference == self.loop:
+            AddImportsVisitor.add_needed_import(self.context, self.loop)
+        if executor:
+            loop = cst.Call(func=_dotted(reference, "get_running_loop"))
+            func: cst.BaseExpression = cst.Attribute(value=loop, attr=cst.Name("run_in_executor"))
+            none = cst.Arg(cst.Name("None"), comma=cst.Comma(whitespace_after=_whitespace(" ")))
+            args = [none, *args]
+        elif self.loop == "asyncio":
+            func = _dotted(reference, "to_thread")
+        else:
+            func = _dotted(reference, "to_thread", "run_sync")
+        call = cst.Call(func=func, args=args, whitespace_before_args=space)
+        if awaited:
+            return call.with_changes(lpar=updated.lpar, rpar=updated.rpar), None
+        lpar, rpar = updated.lpar, updated.rpar
+        if not lpar and self.needs_parentheses(original):
+            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+        return cst.Await(expression=call, lpar=lpar, rpar=rpar), None
+
+
+def _dotted(*parts: str) -> cst.BaseExpression:
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _whitespace(
+    value: str | cst.BaseParenthesizableWhitespace,
+) -> cst.BaseParenthesizableWhitespace:
+    if isinstance(value, str):
+        return cst.SimpleWhitespace(value)
+    return value
