@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,9 +23,20 @@ from .files import (
     find_project_root,
     pattern_error,
 )
-from .rules import select_rules
+from .explain import explain
+from .rules import CODES, select_rules
 from .model import EVENT_LOOPS, FileResult, Settings
-from .report import colour_diff, finding_line, summary
+from .report import (
+    OUTPUT_FORMATS,
+    OutputFormat,
+    colour_diff,
+    is_input_problem,
+    render,
+    show_fixes,
+    statistics,
+    summary,
+    text_lines,
+)
 from .runner import Job, default_jobs, run_all, run_data
 
 EXIT_OK = 0
@@ -34,17 +46,22 @@ EXIT_ERROR = 123
 
 EPILOG = """\b
 Examples:
-  asyncfix src/                 fix every file under src/ in place
-  asyncfix --diff src/          show what would change, write nothing (CI)
-  asyncfix --check .            list the files that would change
-  asyncfix - < bot.py           fix standard input, print the result
-  asyncfix --select ASYNC251 .  only the time.sleep fix
-  asyncfix --ignore ASYNC210 .  everything but the requests fix
+  asyncfix src/                       fix every file under src/ in place
+  asyncfix --diff src/                show what would change, write nothing (CI)
+  asyncfix --check .                  list the files that would change
+  asyncfix - < bot.py                 fix standard input, print the result
+  asyncfix --select ASYNC251 .        only the time.sleep fix
+  asyncfix --ignore ASYNC210 .        everything but the requests fix
+  asyncfix --check --output-format github .
+                                      annotate a pull request (GitHub Actions)
+  asyncfix --statistics .             fix, then count what was fixed and left per rule
+  asyncfix --explain ASYNC240         what a rule finds and how it is fixed
 
 \b
 Exit status: 0 nothing to fix or report; 1 a file was (or would be) changed
 or a blocking call is left to fix by hand; 123 a file could not be read,
-parsed or written; 2 bad usage or configuration.
+parsed or written; 2 bad usage or configuration.  --exit-zero turns 1 into 0,
+and 123 too when the files could not be read or parsed.
 """
 
 
@@ -58,6 +75,44 @@ def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
 def _fail(message: str) -> NoReturn:
     click.secho(f"asyncfix: error: {message}", err=True, fg="red")
     sys.exit(EXIT_USAGE)
+
+
+def _explain(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--explain CODE``: print the rule's text and exit, before PATHS is required."""
+    if value is None or ctx.resilient_parsing:
+        return
+    code = value.strip().upper()
+    if code not in CODES:
+        _fail(f"--explain: unknown rule code {value!r} (known: {', '.join(sorted(CODES))})")
+    click.echo(explain(code), nl=False)
+    ctx.exit(EXIT_OK)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a run reports what it did: the format, the extra reports, the streams.
+
+    A document format (json, github, sarif) has stdout to itself: diffs,
+    ``--show-fixes`` and ``--statistics`` go to stderr then.  When stdout
+    carries fixed code (standard input, written), the report goes to stderr.
+    """
+
+    format: OutputFormat = "text"
+    statistics: bool = False
+    show_fixes: bool = False
+    exit_zero: bool = False
+    quiet: bool = False
+    colour: bool = False
+    stdout_taken: bool = False
+
+    @property
+    def document(self) -> bool:
+        return self.format != "text"
+
+    @property
+    def extras_to_stderr(self) -> bool:
+        """Where diffs, fix lists and statistics go: stdout is busy."""
+        return self.document or self.stdout_taken
 
 
 @click.command(
@@ -134,6 +189,39 @@ def _fail(message: str) -> NoReturn:
     default=None,
     help="Colour the diff (default: when stdout is a terminal and NO_COLOR is unset).",
 )
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    help="How findings are printed: text lines (default), a json list, github (Actions "
+    "annotations) or sarif (code scanning); the last three alone on stdout.",
+)
+@click.option(
+    "--statistics",
+    "show_statistics",
+    is_flag=True,
+    help="After the run, count the calls fixed and left per rule.",
+)
+@click.option(
+    "--show-fixes",
+    "list_fixes",
+    is_flag=True,
+    help="After the run, list the fixes made (or that would be made) per file and rule.",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when files changed or calls are left (and when files could not be "
+    "read or parsed); 2 and internal errors still count.",
+)
+@click.option(
+    "--explain",
+    metavar="CODE",
+    expose_value=False,
+    is_eager=True,
+    callback=_explain,
+    help="Explain a rule (what it finds, why it blocks, the fix, an example) and exit.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings and errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
 @click.version_option(__version__, "--version", prog_name="asyncfix")
@@ -152,6 +240,10 @@ def main(
     config_file: Path | None,
     jobs: int | None,
     color: bool | None,
+    output_format: OutputFormat | None,
+    show_statistics: bool,
+    list_fixes: bool,
+    exit_zero: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -192,24 +284,34 @@ def main(
         respect_gitignore=_pick(respect_gitignore, config.get("respect-gitignore"), True),
     )
     use_colour = _colour(color)
+    write = not (diff or check)
+    output = Output(
+        format=output_format or config.get("output-format", "text"),
+        statistics=show_statistics,
+        show_fixes=list_fixes,
+        exit_zero=exit_zero,
+        quiet=quiet,
+        colour=use_colour,
+        stdout_taken=uses_stdin and write,
+    )
     if uses_stdin:
-        sys.exit(_run_stdin(stdin_filename, settings, discovery, diff, check, quiet, use_colour))
+        sys.exit(_run_stdin(stdin_filename, settings, discovery, diff, check, output))
     files = discovery.files([Path(p) for p in paths])
     if verbose:
         for skipped in discovery.skipped:
             click.echo(f"skipped {skipped}", err=True)
-    write = not (diff or check)
     work = [Job(str(f), _display(f), write=write, diff=diff) for f in files]
     results: list[FileResult] = []
     for result in run_all(work, settings, jobs or default_jobs()):
-        _print_result(result, write=write, check=check, quiet=quiet, colour=use_colour)
+        _print_result(result, check=check, output=output)
         results.append(result)
+    status = _finish(results, write=write, output=output)
     if not quiet:
         if not files:
             click.echo(_nothing_found(len(discovery.skipped), verbose), err=True)
         else:
             click.echo(summary(results, write=write), err=True)
-    sys.exit(_exit_code(results))
+    sys.exit(status)
 
 
 def _check_option_values(**options: tuple[str, ...]) -> None:
@@ -269,20 +371,36 @@ def _display(path: Path) -> str:
     return Path(text).as_posix()
 
 
-def _print_result(
-    result: FileResult, *, write: bool, check: bool, quiet: bool, colour: bool
-) -> None:
+def _print_result(result: FileResult, *, check: bool, output: Output) -> None:
+    """What is printed for one file as soon as it is done (a tree walk, not stdin)."""
     if result.error:
         click.echo(f"{result.path}: {result.error}", err=True)
     if result.diff:
-        _echo_diff(result.diff, colour)
-    if result.changed and not quiet:
+        _echo_diff(result.diff, output.colour, err=output.document)
+    if result.changed and not output.quiet:
         if result.written:
             click.echo(f"fixed {result.path} ({len(result.fixes)})", err=True)
         elif check:
             click.echo(f"would fix {result.path}", err=True)
-    for finding in result.findings:
-        click.echo(finding_line(result.path, finding))
+    if not output.document:
+        for line in text_lines(result):
+            click.echo(line)
+
+
+def _finish(results: Sequence[FileResult], *, write: bool, output: Output) -> int:
+    """The document, ``--show-fixes``, ``--statistics``; the exit status."""
+    if output.document:
+        document = render(output.format, results)
+        if document:  # github: no annotations, no lines
+            click.echo(document, err=output.stdout_taken)
+    extras = (
+        show_fixes(results, write=write) if output.show_fixes else "",
+        statistics(results, write=write) if output.statistics else "",
+    )
+    for text in extras:
+        if text:
+            click.echo(text, err=output.extras_to_stderr)
+    return _exit_code(results, exit_zero=output.exit_zero)
 
 
 def _run_stdin(
@@ -291,46 +409,62 @@ def _run_stdin(
     discovery: Discovery,
     diff: bool,
     check: bool,
-    quiet: bool,
-    colour: bool,
+    output: Output,
 ) -> int:
     display = Path(filename).as_posix() if filename else "-"
     data = sys.stdin.buffer.read()
+    write = not (diff or check)
     if filename and discovery.force_exclude and discovery.excluded(Path(filename), is_dir=False):
-        if not (diff or check):
+        if write:
             sys.stdout.buffer.write(data)
-        return EXIT_OK
+            sys.stdout.flush()
+        return _finish([], write=write, output=output)
     result = run_data(data, display, settings, diff=diff)
     if result.error:
         # Like black: nothing on stdout, so that `asyncfix - < f > g` or an
         # editor that ignores the exit code cannot take the input for output.
-        click.echo(f"{display}: {result.error}", err=True)
-        return EXIT_ERROR
+        # A document on stderr (stdout would carry the code) has stderr alone.
+        if not (output.document and output.stdout_taken):
+            click.echo(f"{display}: {result.error}", err=True)
+        return _finish([result], write=write, output=output)
     if diff and result.diff:
-        _echo_diff(result.diff, colour)
-    elif not (diff or check):
+        _echo_diff(result.diff, output.colour, err=output.document)
+    elif write:
         sys.stdout.buffer.write(result.output if result.output is not None else data)
         sys.stdout.flush()
-    if check and result.changed and not quiet:
+        # The fixed code went out: the fixes are applied, as in a written file.
+        result = replace(result, written=result.changed)
+    if check and result.changed and not output.quiet:
         click.echo(f"would fix {display}", err=True)
-    # stdout carries the code: findings go to stderr here.
-    for finding in result.findings:
-        click.echo(finding_line(display, finding), err=True)
-    return _exit_code([result])
+    if not output.document:
+        # stdout carries the code (or the diff): finding lines go to stderr here.
+        for line in text_lines(result):
+            click.echo(line, err=True)
+    return _finish([result], write=write, output=output)
 
 
-def _echo_diff(diff: str, colour: bool) -> None:
+def _echo_diff(diff: str, colour: bool, *, err: bool = False) -> None:
     # color=True: click would strip the codes again when stdout is a pipe,
     # and --color exists precisely for pipes (`| less -R`, CI logs).
     if colour:
-        click.echo(colour_diff(diff), nl=False, color=True)
+        click.echo(colour_diff(diff), nl=False, color=True, err=err)
     else:
-        click.echo(diff, nl=False)
+        click.echo(diff, nl=False, err=err)
 
 
-def _exit_code(results: Sequence[FileResult]) -> int:
-    if any(r.error for r in results):
+def _exit_code(results: Sequence[FileResult], *, exit_zero: bool = False) -> int:
+    """123 for a file that failed, else 1 for a change or a finding, else 0.
+
+    ``--exit-zero``, like ruff's, makes it 0 whatever was found, including
+    files that could not be read or parsed (ruff reports those as
+    diagnostics); a failed write or an internal error still exits 123, as
+    ruff still exits 2 when it fails itself.
+    """
+    errors = [r.error for r in results if r.error]
+    if any(not (exit_zero and is_input_problem(error)) for error in errors):
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
     if any(r.changed or r.findings for r in results):
         return EXIT_CHANGES
     return EXIT_OK

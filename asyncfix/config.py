@@ -9,6 +9,7 @@ from typing import Any
 from .files import pattern_error
 from .rules import select_rules
 from .model import EVENT_LOOPS, Settings
+from .report import OUTPUT_FORMATS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,7 +25,7 @@ _PATTERNS = ("exclude", "extend-exclude")
 _CODES = ("select", "ignore")
 _LISTS = ("exclude", "extend-exclude", "select", "ignore")
 _BOOLS = ("force-exclude", "respect-gitignore")
-KEYS = (*_LISTS, *_BOOLS, "event-loop")
+KEYS = (*_LISTS, *_BOOLS, "event-loop", "output-format")
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -76,6 +77,11 @@ def _check(path: Path, key: str, value: object) -> None:
     elif key == "event-loop":
         if value not in EVENT_LOOPS:
             raise ConfigError(f"{where}: expected one of {', '.join(EVENT_LOOPS)}, got {value!r}")
+    elif key == "output-format":
+        if value not in OUTPUT_FORMATS:
+            raise ConfigError(
+                f"{where}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}"
+            )
     else:
         raise ConfigError(
             f"{path}: [tool.asyncfix] has an unknown key {key!r} (known: {', '.join(KEYS)})"

@@ -31,6 +31,8 @@ FINDING = (
     "generator expression (an await there turns it into an async generator)"
 )
 SYNTAX_ERROR = "import time\n\n\nasync def handler(:\n    time.sleep(1)\n"
+# BEFORE's call, listed as fixable when nothing is written (--diff, --check).
+FIXABLE = "5:5: ASYNC251 [*] `time.sleep()` -> `await asyncio.sleep()`"
 
 
 def diff_of(path: str) -> str:
@@ -66,7 +68,7 @@ def test_default_rewrites_in_place_reports_fixed_and_exits_1() -> None:
     assert result.exit_code == 1
     assert Path("bot.py").read_text() == AFTER
     assert result.stdout == ""
-    assert result.stderr == "fixed bot.py (1)\nFixed 1 call in 1 file (1 file checked).\n"
+    assert result.stderr == "fixed bot.py (1)\nFixed 1 call in 1 file.\n"
 
 
 def test_fixed_line_counts_the_calls_fixed_in_the_file() -> None:
@@ -82,7 +84,7 @@ def test_clean_file_exits_0_and_is_not_rewritten() -> None:
     result = run("clean.py")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "Nothing to fix (1 file checked).\n"
+    assert result.stderr == "Nothing to fix in 1 file.\n"
     after = path.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
@@ -95,32 +97,32 @@ def test_file_with_only_findings_is_not_rewritten() -> None:
     assert (path.stat().st_ino, path.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
-def test_diff_prints_unified_diff_writes_nothing_exits_1() -> None:
+def test_diff_prints_unified_diff_and_fixable_lines_writes_nothing_exits_1() -> None:
     write("bot.py", BEFORE)
     result = run("--diff", "bot.py")
     assert result.exit_code == 1
-    assert result.stdout == diff_of("bot.py")
-    assert result.stderr == "Would fix 1 call in 1 file (1 file checked).\n"
+    assert result.stdout == diff_of("bot.py") + f"bot.py:{FIXABLE}\n"
+    assert result.stderr == "Would fix 1 call in 1 file.\n"
     assert Path("bot.py").read_text() == BEFORE
 
 
 def test_diff_of_a_file_in_a_folder_names_it_by_its_relative_path() -> None:
     write("src/pkg/bot.py", BEFORE)
-    assert run("--diff", "src").stdout == diff_of("src/pkg/bot.py")
+    assert run("--diff", "src").stdout == diff_of("src/pkg/bot.py") + f"src/pkg/bot.py:{FIXABLE}\n"
 
 
 def test_diff_of_an_absolute_path_inside_cwd_is_shown_relative(in_tmp: Path) -> None:
     write("bot.py", BEFORE)
-    assert run("--diff", str(in_tmp / "bot.py")).stdout == diff_of("bot.py")
+    assert run("--diff", str(in_tmp / "bot.py")).stdout == diff_of("bot.py") + f"bot.py:{FIXABLE}\n"
 
 
-def test_check_writes_nothing_lists_would_fix_exits_1() -> None:
+def test_check_writes_nothing_lists_would_fix_and_the_fixable_calls_exits_1() -> None:
     write("bot.py", BEFORE)
     write("clean.py", CLEAN)
     result = run("--check", ".")
     assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr == "would fix bot.py\nWould fix 1 call in 1 file (2 files checked).\n"
+    assert result.stdout == f"bot.py:{FIXABLE}\n"
+    assert result.stderr == "would fix bot.py\nWould fix 1 call in 1 file.\n"
     assert Path("bot.py").read_text() == BEFORE
 
 
@@ -134,8 +136,8 @@ def test_diff_and_check_together_print_the_diff_and_the_would_fix_line() -> None
     write("bot.py", BEFORE)
     result = run("--diff", "--check", "bot.py")
     assert result.exit_code == 1
-    assert result.stdout == diff_of("bot.py")
-    assert result.stderr == "would fix bot.py\nWould fix 1 call in 1 file (1 file checked).\n"
+    assert result.stdout == diff_of("bot.py") + f"bot.py:{FIXABLE}\n"
+    assert result.stderr == "would fix bot.py\nWould fix 1 call in 1 file.\n"
     assert Path("bot.py").read_text() == BEFORE
 
 
@@ -144,7 +146,7 @@ def test_findings_left_exit_1_with_the_line_on_stdout() -> None:
     result = run("left.py")
     assert result.exit_code == 1
     assert result.stdout == f"left.py:{FINDING}\n"
-    assert result.stderr == "1 call left to fix by hand (1 file checked).\n"
+    assert result.stderr == "Nothing to fix automatically; 1 call left to fix by hand.\n"
     assert Path("left.py").read_text() == UNFIXABLE
 
 
@@ -163,7 +165,7 @@ def test_a_fix_and_a_finding_in_one_file() -> None:
         "a generator expression (an await there turns it into an async generator)\n"
     )
     assert result.stderr == (
-        "fixed both.py (1)\nFixed 1 call in 1 file, 1 call left to fix by hand (1 file checked).\n"
+        "fixed both.py (1)\nFixed 1 call in 1 file; 1 left (run with --diff to review).\n"
     )
 
 
@@ -186,17 +188,15 @@ def test_summary_names_fixes_findings_and_failures_in_one_sentence() -> None:
     write("e.py", CLEAN)
     result = run("--jobs", "1", ".")
     assert result.stderr.splitlines()[-1] == (
-        "Fixed 3 calls in 2 files, 1 call left to fix by hand, "
-        "1 file could not be processed (5 files checked)."
+        "Fixed 3 calls in 2 files; 1 left (run with --diff to review); "
+        "1 file could not be processed."
     )
 
 
 def test_summary_in_check_mode_says_would_fix() -> None:
     write("a.py", BEFORE)
     write("b.py", BEFORE)
-    assert run("--check", ".").stderr.splitlines()[-1] == (
-        "Would fix 2 calls in 2 files (2 files checked)."
-    )
+    assert run("--check", ".").stderr.splitlines()[-1] == "Would fix 2 calls in 2 files."
 
 
 def test_no_python_files_says_nothing_to_do_and_exits_0() -> None:
@@ -229,10 +229,10 @@ def test_quiet_drops_fixed_and_summary_lines_but_keeps_findings() -> None:
     assert Path("bot.py").read_text() == AFTER
 
 
-def test_quiet_check_prints_nothing_but_keeps_the_exit_code() -> None:
+def test_quiet_check_prints_the_fixable_calls_only_and_keeps_the_exit_code() -> None:
     write("bot.py", BEFORE)
     result = run("-q", "--check", "bot.py")
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, f"bot.py:{FIXABLE}\n", "")
 
 
 def test_quiet_still_reports_errors() -> None:
@@ -252,7 +252,7 @@ def test_verbose_lists_skipped_files_and_why() -> None:
         "skipped build (excluded)\n"
         "skipped generated (in .gitignore)\n"
         "would fix bot.py\n"
-        "Would fix 1 call in 1 file (1 file checked).\n"
+        "Would fix 1 call in 1 file.\n"
     )
 
 
@@ -266,11 +266,15 @@ def test_help_shows_usage_examples_and_exit_codes() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: asyncfix [OPTIONS] PATHS...\n")
     for line in (
-        "    asyncfix src/                 fix every file under src/ in place",
-        "    asyncfix --diff src/          show what would change, write nothing (CI)",
-        "    asyncfix --check .            list the files that would change",
-        "    asyncfix - < bot.py           fix standard input, print the result",
-        "    asyncfix --select ASYNC251 .  only the time.sleep fix",
+        "    asyncfix src/                       fix every file under src/ in place",
+        "    asyncfix --diff src/                show what would change, write nothing (CI)",
+        "    asyncfix --check .                  list the files that would change",
+        "    asyncfix - < bot.py                 fix standard input, print the result",
+        "    asyncfix --select ASYNC251 .        only the time.sleep fix",
+        "    asyncfix --check --output-format github .",
+        "                                        annotate a pull request (GitHub Actions)",
+        "    asyncfix --statistics .             fix, then count what was fixed and left per rule",
+        "    asyncfix --explain ASYNC240         what a rule finds and how it is fixed",
     ):
         assert line in result.stdout.splitlines()
     assert "Exit status: 0 nothing to fix or report; 1 a file was (or would be) changed" in (
@@ -311,7 +315,7 @@ def test_color_flag_wins_over_no_color_env() -> None:
 def test_no_colour(args: list[str], env: dict[str, str]) -> None:
     write("bot.py", BEFORE)
     result = run("--diff", *args, "bot.py", env=env)
-    assert result.stdout == diff_of("bot.py")
+    assert result.stdout == diff_of("bot.py") + f"bot.py:{FIXABLE}\n"
     assert "\x1b[" not in result.stdout + result.stderr
 
 
@@ -355,7 +359,7 @@ def test_ignore_turns_the_rule_off(args: list[str]) -> None:
     write("left.py", UNFIXABLE)
     result = run(*args, ".")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Nothing to fix (2 files checked).\n"
+    assert result.stderr == "Nothing to fix in 2 files.\n"
     assert Path("bot.py").read_text() == BEFORE
 
 
@@ -451,7 +455,7 @@ def test_syntax_error_is_one_line_file_untouched_and_others_still_fixed() -> Non
     assert result.stderr == (
         f"bad.py: {parse_error(SYNTAX_ERROR)}\n"
         "fixed good.py (1)\n"
-        "Fixed 1 call in 1 file, 1 file could not be processed (2 files checked).\n"
+        "Fixed 1 call in 1 file; 1 file could not be processed.\n"
     )
     assert bad.read_bytes() == original
     assert Path("good.py").read_text() == AFTER
@@ -574,7 +578,11 @@ def test_stdin_diff_uses_the_stdin_filename() -> None:
 
 def test_stdin_check_prints_would_fix_and_no_code() -> None:
     result = run("--check", "--stdin-filename", "bot.py", "-", input=BEFORE.encode())
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "would fix bot.py\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"would fix bot.py\nbot.py:{FIXABLE}\n",
+    )
 
 
 def test_stdin_keeps_bytes_latin1_and_crlf() -> None:
@@ -658,14 +666,13 @@ def test_jobs_1_and_jobs_2_give_identical_output_in_sorted_order() -> None:
         elif kind == 3:
             expected.append(f"{name}: {parse_error(SYNTAX_ERROR)}")
     expected.append(
-        "Would fix 5 calls in 5 files, 5 calls left to fix by hand, "
-        "5 files could not be processed (20 files checked)."
+        "Would fix 5 calls in 5 files; 5 left to fix by hand; 5 files could not be processed."
     )
     assert serial.stderr.splitlines() == expected
     assert serial.stdout.splitlines() == [
-        f"{name}:{FINDING}"
+        f"{name}:{FINDING if i % 4 == 1 else FIXABLE}"
         for i, name in sorted(enumerate(names), key=lambda t: t[1])
-        if i % 4 == 1
+        if i % 4 in (0, 1)
     ]
 
 
@@ -698,10 +705,7 @@ def test_python_dash_m_fixes_in_place(in_tmp: Path) -> None:
         env=subprocess_env(),
     )
     assert done.returncode == 1
-    assert (done.stdout, done.stderr) == (
-        "",
-        "fixed bot.py (1)\nFixed 1 call in 1 file (1 file checked).\n",
-    )
+    assert (done.stdout, done.stderr) == ("", "fixed bot.py (1)\nFixed 1 call in 1 file.\n")
     assert Path("bot.py").read_text() == AFTER
 
 
@@ -747,7 +751,7 @@ def test_console_script_diff_is_uncoloured_on_a_pipe() -> None:
         text=True,
         env=subprocess_env(),
     )
-    assert (done.returncode, done.stdout) == (1, diff_of("bot.py"))
+    assert (done.returncode, done.stdout) == (1, diff_of("bot.py") + f"bot.py:{FIXABLE}\n")
     assert Path("bot.py").read_text() == BEFORE
 
 
@@ -777,6 +781,6 @@ def test_console_script_syntax_error_exits_123_without_traceback() -> None:
     assert done.stderr.splitlines() == [
         f"bad.py: {parse_error(SYNTAX_ERROR)}",
         "fixed good.py (1)",
-        "Fixed 1 call in 1 file, 1 file could not be processed (2 files checked).",
+        "Fixed 1 call in 1 file; 1 file could not be processed.",
     ]
     assert Path("bad.py").read_text() == SYNTAX_ERROR

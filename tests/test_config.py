@@ -16,7 +16,10 @@ from cli_helpers import run as run_cli
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
 KNOWN = ", ".join(sorted(load_fixers()))
-KEYS = "exclude, extend-exclude, select, ignore, force-exclude, respect-gitignore, event-loop"
+KEYS = (
+    "exclude, extend-exclude, select, ignore, force-exclude, respect-gitignore, event-loop, "
+    "output-format"
+)
 
 
 def run(*args: str) -> click.testing.Result:
