@@ -166,7 +166,7 @@ HTTPX_CLIENT_METHODS = (*HTTP_METHODS, "send", "stream", "close")
 
 BLOCKING_TARGETS = frozenset(
     {
-        "urllib.request.urlopen", "urllib3.request",
+        "urllib3.request",
         "requests.connect", "requests.trace",
         "subprocess.Popen", "os.popen", "os.posix_spawn", "os.posix_spawnp", "os.system",
         *(f"os.{name}" for name in SPAWN),
@@ -212,6 +212,13 @@ RULES: dict[str, Rule] = {
             receivers=frozenset({"httpx.Client"}),
             methods=frozenset(HTTPX_CLIENT_METHODS),
             order=90,  # adds statements
+        ),
+        Rule(
+            key="urllib",
+            codes=frozenset({"ASYNC210"}),
+            triggers=(b"urlopen",),
+            targets=frozenset({"urllib.request.urlopen"}),
+            order=95,  # adds statements
         ),
         Rule(
             key="sleep",

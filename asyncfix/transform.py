@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import cast
 
 import libcst as cst
@@ -15,8 +16,8 @@ from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from .fixers import load
-from .model import FixResult, Settings
+from .fixers import Fixer, load
+from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
 
@@ -41,12 +42,24 @@ def _run_fixers(
     module = cst.parse_module(source)
     context = CodemodContext(filename=filename)
     noqa = NoqaMap(source)
-    fixes, findings = [], []
+    original = module
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
     for fixer_class in fixers:
         fixer = fixer_class(context, settings, noqa)
+        before = module
         module = fixer.transform_module(module)
-        fixes += fixer.fixes
-        findings += fixer.findings
+        found_fixes, found = fixer.fixes, fixer.findings
+        if before is not original and before.code != source and (found_fixes or found):
+            # An earlier fixer moved lines (fixers that keep lines run first,
+            # asyncfix/rules.py ``order``): the positions this one saw are not
+            # the file's.  Ask it again about the original tree, only for the
+            # positions; its decisions stand when both runs agree on them.
+            found_fixes, found = _original_positions(
+                fixer_class, original, filename, settings, noqa, found_fixes, found
+            )
+        fixes += found_fixes
+        findings += found
     # Imports last and once: every fixer's requests, against the final tree.
     # Each of these passes walks the whole module again (seconds on a
     # 7,000-line file), so each runs only when it can change something.
@@ -67,6 +80,28 @@ def _run_fixers(
     if result.changed:
         _check_compiles(source, new, filename)
     return result
+
+
+def _original_positions(
+    fixer_class: type[Fixer],
+    original: cst.Module,
+    filename: str,
+    settings: Settings,
+    noqa: NoqaMap,
+    fixes: list[Fix],
+    findings: list[Finding],
+) -> tuple[list[Fix], list[Finding]]:
+    probe = fixer_class(CodemodContext(filename=filename), settings, noqa)
+    probe.transform_module(original)
+    mine: list[Fix | Finding] = [*fixes, *findings]
+    theirs: list[Fix | Finding] = [*probe.fixes, *probe.findings]
+    same = [(f.code, type(f)) for f in mine] == [(f.code, type(f)) for f in theirs]
+    if not same:
+        return fixes, findings
+    return (
+        [replace(new, message=old.message) for new, old in zip(probe.fixes, fixes)],
+        [replace(new, message=old.message) for new, old in zip(probe.findings, findings)],
+    )
 
 
 def _missing(module: cst.Module, item: object) -> bool:

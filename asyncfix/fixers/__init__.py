@@ -20,6 +20,7 @@ from libcst.metadata import (
     QualifiedName,
     QualifiedNameProvider,
     QualifiedNameSource,
+    Scope,
     ScopeProvider,
 )
 
@@ -250,6 +251,15 @@ def is_dotted_name(node: cst.BaseExpression) -> bool:
     while isinstance(node, cst.Attribute):
         node = node.value
     return isinstance(node, cst.Name)
+
+
+def name_used(scope: Scope, name: str) -> bool:
+    """``name`` is bound or read in ``scope`` (or seen from it)."""
+    if name in scope and scope[name]:
+        return True
+    return any(
+        isinstance(access.node, cst.Name) and access.node.value == name for access in scope.accesses
+    )
 
 
 def union_members(node: cst.BaseExpression) -> list[cst.BaseExpression]:

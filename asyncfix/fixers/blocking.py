@@ -74,7 +74,7 @@ def _static_targets() -> dict[str, tuple[str, str | None]]:
     """Qualified name -> (code, advice or None to offload)."""
     table: dict[str, tuple[str, str | None]] = {}
     http = "the response is read later, where it blocks again; use aiohttp or httpx.AsyncClient"
-    for name in ("urllib.request.urlopen", "urllib3.request", "requests.connect", "requests.trace"):
+    for name in ("urllib3.request", "requests.connect", "requests.trace"):
         table[name] = ("ASYNC210", http)
     table["subprocess.Popen"] = ("ASYNC220", "SUBPROCESS")
     table["os.popen"] = ("ASYNC220", "SUBPROCESS")

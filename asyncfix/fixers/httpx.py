@@ -26,13 +26,12 @@ from libcst.metadata import (
     ComprehensionScope,
     PositionProvider,
     QualifiedNameSource,
-    Scope,
     ScopeProvider,
 )
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, register, union_members
+from . import Fixer, name_used, register, union_members
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -293,7 +292,7 @@ class HttpxFixer(Fixer):
         """``client``, unless the function already uses that name."""
         scope = self.get_metadata(ScopeProvider, statement.body[0], None)
         for candidate in ("client", "httpx_client", "async_client"):
-            if scope is None or not _name_used(scope, candidate):
+            if scope is None or not name_used(scope, candidate):
                 return candidate
         return "httpx_async_client"
 
@@ -551,13 +550,3 @@ def _plain(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Tuple):
         return all(_plain(e.value) for e in node.elements)
     return False
-
-
-def _name_used(scope: Scope, name: str) -> bool:
-    if name in scope:
-        assignments = scope[name]
-        if assignments:
-            return True
-    return any(
-        access.node.value == name for access in scope.accesses if isinstance(access.node, cst.Name)
-    )

@@ -1,0 +1,506 @@
+"""ASYNC210 for ``urllib.request.urlopen``: -> aiohttp, where the uses map.
+
+Two shapes are rewritten, the ones scripts and bots use:
+
+    with urlopen(url, timeout=5) as r:        body = urlopen(url).read()
+        body = r.read()                       data = json.load(urlopen(url))
+        status = r.status
+
+become an ``aiohttp.ClientSession(trust_env=True, raise_for_status=True)``
+(urllib reads proxies from the environment and raises ``HTTPError`` for an
+error status) around ``session.get(url)``, with ``await r.read()``.  Only
+``read()``, ``status``/``code``/``getcode()``, ``reason``, ``headers.get()`` and
+``json.load(r)`` are mapped; any other use, a ``Request`` object (the URL must
+be provably a string), ``data=``, or a ``try`` whose handlers expect urllib's
+exceptions: reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import Callable
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import Assignment, QualifiedNameSource, ScopeProvider
+
+from ..scope import Frame
+from . import Fixer, name_used, register
+
+TARGET = "urllib.request.urlopen"
+NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
+Replace = Callable[[cst.CSTNode], cst.CSTNode]
+
+
+@dataclass
+class Plan:
+    """One urlopen call to rewrite: what replaces what."""
+
+    call: cst.Call
+    url: cst.BaseExpression
+    timeout: cst.BaseExpression | None
+    response: str
+    session: str
+    # original node -> how to rewrite its updated form
+    replacements: dict[cst.CSTNode, Replace] = field(default_factory=dict)
+
+
+@register
+class UrlopenFixer(Fixer):
+    key = "urllib"
+    code = "ASYNC210"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._statements: list[cst.SimpleStatementLine] = []
+        self._by_statement: dict[cst.CSTNode, Plan] = {}
+        self._by_with: dict[cst.CSTNode, Plan] = {}
+        self._replacements: dict[cst.CSTNode, Replace] = {}
+        self._awaited: set[cst.Call] = set()
+        self._conflicts: set[cst.CSTNode] = set()
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        if isinstance(node.expression, cst.Call):
+            self._awaited.add(node.expression)
+        return True
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        self._statements.append(node)
+        return True
+
+    def visit_With(self, node: cst.With) -> bool:
+        # Plan before the body is walked: its uses of the response change.
+        if len(node.items) == 1 and isinstance(node.items[0].item, cst.Call):
+            call = node.items[0].item
+            if self._is_urlopen(call) and self._wanted(call):
+                plan, reason = self._plan_with(node, call)
+                if plan is None:
+                    self.report(call, NOT_FIXED + (reason or "no safe rewrite"))
+                else:
+                    self._by_with[node] = plan
+                    self._replacements.update(plan.replacements)
+        return True
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        replace = self._replacements.pop(original_node, None)
+        if replace is not None:
+            result = replace(updated_node)
+            assert isinstance(result, cst.BaseExpression)
+            return result
+        if not self._is_urlopen(original_node) or not self._wanted(original_node):
+            return updated_node
+        if isinstance(self.parent(original_node), cst.WithItem):
+            return updated_node  # planned (or reported) in visit_With
+        plan, reason = self._plan_statement(original_node)
+        if plan is None:
+            self.report(original_node, NOT_FIXED + (reason or "no safe rewrite"))
+            return updated_node
+        statement = self._statements[-1]
+        if statement in self._by_statement or statement in self._conflicts:
+            # One session per call, as urlopen has: report them all and leave
+            # the statement as it was (leave_SimpleStatementLine).
+            self.report(original_node, NOT_FIXED + "two requests in one statement")
+            other = self._by_statement.pop(statement, None)
+            if other is not None:
+                self.report(other.call, NOT_FIXED + "two requests in one statement")
+            self._conflicts.add(statement)
+            return updated_node
+        self._by_statement[statement] = plan
+        self._replacements.update(plan.replacements)
+        return updated_node
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        replace = self._replacements.pop(original_node, None)
+        if replace is None:
+            return updated_node
+        result = replace(updated_node)
+        assert isinstance(result, cst.BaseExpression)
+        return result
+
+    # -- which calls -------------------------------------------------------
+
+    def _is_urlopen(self, call: cst.Call) -> bool:
+        names = self.qualified_names(call.func)
+        return bool(names) and all(
+            q.name == TARGET and q.source is QualifiedNameSource.IMPORT for q in names
+        )
+
+    def _wanted(self, call: cst.Call) -> bool:
+        return (
+            self.async_context().in_async
+            and "ASYNC210" in self.enabled
+            and not self.silenced(call, "ASYNC210")
+        )
+
+    def _common_problem(self, call: cst.Call) -> str | None:
+        where = self.async_context()
+        if where.blocker is not None:
+            return f"it is inside {where.blocker}"
+        if any(frame is Frame.COMPREHENSION for frame in self.frames):
+            return "it is inside a comprehension: one session would serve every request"
+        if call in self._awaited:
+            return "it is already awaited"
+        if any(arg.star for arg in call.args):
+            return "`*args`/`**kwargs` cannot be checked"
+        positional = [a for a in call.args if a.keyword is None]
+        keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        if len(positional) > 1 or "data" in keywords:
+            return "`data` (a POST body) has no checked aiohttp counterpart here"
+        unknown = sorted(set(keywords) - {"url", "timeout"})
+        if unknown:
+            return f"`{unknown[0]}=` has no checked aiohttp counterpart here"
+        if not positional and "url" not in keywords:
+            return "no URL"
+        url = positional[0].value if positional else keywords["url"].value
+        if not self._is_text(url):
+            hint = ""
+            if isinstance(url, cst.Name) and self._unannotated_parameter(url):
+                hint = " (annotate the parameter `: str`)"
+            return (
+                "cannot tell that the URL is a string and not a `urllib.request.Request`" + hint
+            )
+        timeout = keywords["timeout"].value if "timeout" in keywords else None
+        if timeout is not None and not _plain(timeout):
+            return "the timeout expression would be evaluated twice (connect and read)"
+        handler = self._enclosing_handler(call)
+        if handler is not None:
+            return "a `try` around it expects urllib's exceptions (`URLError`, `HTTPError`)"
+        for module in ("aiohttp",):
+            if self.module_reference(call, module) is None:
+                return f"the name `{module}` means something else here"
+        return None
+
+    def _enclosing_handler(self, node: cst.CSTNode) -> cst.Try | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.FunctionDef):
+            if isinstance(current, (cst.Try, cst.TryStar)) and current.handlers:
+                return current  # type: ignore[return-value]
+            current = self.parent(current)
+        return None
+
+    def _unannotated_parameter(self, name: cst.Name) -> bool:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        assignments = list(scope[name.value]) if scope is not None else []
+        return (
+            len(assignments) == 1
+            and isinstance(assignments[0], Assignment)
+            and isinstance(assignments[0].node, cst.Param)
+            and assignments[0].node.annotation is None
+        )
+
+    def _is_text(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        """``node`` surely evaluates to a ``str``."""
+        if isinstance(node, cst.SimpleString):
+            return "b" not in node.prefix.lower()
+        if isinstance(node, (cst.FormattedString, cst.ConcatenatedString)):
+            return not isinstance(node, cst.ConcatenatedString) or self._is_text(node.left)
+        if isinstance(node, cst.BinaryOperation) and isinstance(
+            node.operator, (cst.Add, cst.Modulo)
+        ):
+            return self._is_text(node.left) or (
+                isinstance(node.operator, cst.Add) and self._is_text(node.right)
+            )
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "format"
+        ):
+            return self._is_text(node.func.value)
+        if isinstance(node, cst.Name) and depth < 3:
+            scope = self.get_metadata(ScopeProvider, node, None)
+            assignments = list(scope[node.value]) if scope is not None else []
+            if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+                return False
+            bound = assignments[0].node
+            if isinstance(bound, cst.Param):
+                annotation = bound.annotation
+                return annotation is not None and (
+                    isinstance(annotation.annotation, cst.Name)
+                    and annotation.annotation.value == "str"
+                )
+            target = self.parent(bound)
+            statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                return self._is_text(statement.value, depth + 1)
+        return False
+
+    # -- with urlopen(url) as r: ---------------------------------------------
+
+    def _plan_with(self, node: cst.With, call: cst.Call) -> tuple[Plan | None, str | None]:
+        reason = self._common_problem(call)
+        if reason is not None:
+            return None, reason
+        if node.asynchronous is not None:
+            return None, "it is already in an async `with`"
+        item = node.items[0]
+        if item.asname is None or not isinstance(item.asname.name, cst.Name):
+            return None, "the response is not bound to a name"
+        name = item.asname.name
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return None, "no scope"
+        bindings = [a for a in scope.assignments[name.value] if isinstance(a, Assignment)]
+        if len(bindings) != 1 or bindings[0].node is not name:
+            return None, f"the name `{name.value}` is bound more than once"
+        session = self._free_name(node, ("session", "http_session", "aiohttp_session"))
+        plan = Plan(call, *self._url_timeout(call), response=name.value, session=session)
+        for access in bindings[0].references:
+            problem = self._map_use(access.node, node.body, plan)
+            if problem is not None:
+                return None, problem
+        return plan, None
+
+    def _map_use(self, use: cst.CSTNode, body: cst.CSTNode, plan: Plan) -> str | None:
+        if not _inside(self, use, body):
+            return (
+                f"`{plan.response}` is used after the `with` block (aiohttp's response is closed)"
+            )
+        if self.get_metadata(ScopeProvider, use, None) is not self.get_metadata(
+            ScopeProvider, plan.call, None
+        ):
+            return f"`{plan.response}` is used in a nested function, lambda or comprehension"
+        parent = self.parent(use)
+        if isinstance(parent, cst.Arg):
+            return self._json_load(parent, plan)
+        if not isinstance(parent, cst.Attribute) or parent.value is not use:
+            return (
+                f"`{plan.response}` is iterated or passed on; only `read()`, `status`, `reason`, "
+                f"`headers.get()` and `json.load({plan.response})` map"
+            )
+        member = parent.attr.value
+        called = self.parent(parent)
+        is_call = isinstance(called, cst.Call) and called.func is parent
+        if member == "read" and is_call:
+            assert isinstance(called, cst.Call)
+            if called.args:
+                return "`read(n)` reads part of the body; aiohttp's `read()` takes no size"
+            if self.parent(called) is not None and isinstance(self.parent(called), cst.Await):
+                return "the read is already awaited"
+            plan.replacements[called] = self._awaiting(called)
+            return None
+        if member in ("status", "reason") and not is_call:
+            return None
+        if member == "code" and not is_call:
+            plan.replacements[parent] = lambda n: n.with_changes(attr=cst.Name("status"))
+            return None
+        if member == "getcode" and is_call:
+            assert isinstance(called, cst.Call)
+            if called.args:
+                return "`getcode()` takes no arguments"
+            plan.replacements[called] = lambda n: cst.Attribute(
+                value=cst.Name(plan.response), attr=cst.Name("status")
+            )
+            return None
+        if member == "headers" and not is_call:
+            getter = self.parent(parent)
+            use_of = self.parent(getter) if getter is not None else None
+            if (
+                isinstance(getter, cst.Attribute)
+                and getter.attr.value == "get"
+                and isinstance(use_of, cst.Call)
+                and use_of.func is getter
+            ):
+                return None
+            return "`headers` is used other than by `.get()` (a missing header raises in aiohttp)"
+        return f"`{plan.response}.{member}` has no checked aiohttp counterpart"
+
+    def _json_load(self, arg: cst.Arg, plan: Plan) -> str | None:
+        load = self.parent(arg)
+        if (
+            not isinstance(load, cst.Call)
+            or len(load.args) != 1
+            or arg.keyword is not None
+            or arg.star
+            or not isinstance(load.func, cst.Attribute)
+            or {q.name for q in self.qualified_names(load.func)} != {"json.load"}
+        ):
+            return f"`{plan.response}` is passed on; only `json.load({plan.response})` maps"
+        plan.replacements[load] = self._json_loads(plan)
+        return None
+
+    def _json_loads(self, plan: Plan) -> Replace:
+        def replace(node: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            read = cst.Await(
+                cst.Call(cst.Attribute(value=cst.Name(plan.response), attr=cst.Name("read")))
+            )
+            return node.with_changes(
+                func=node.func.with_changes(attr=cst.Name("loads")), args=[cst.Arg(read)]
+            )
+
+        return replace
+
+    def _awaiting(self, original: cst.Call) -> Replace:
+        parens = self.needs_parentheses(original)
+
+        def replace(node: cst.CSTNode) -> cst.CSTNode:
+            assert isinstance(node, cst.Call)
+            lpar = [cst.LeftParen()] if parens and not node.lpar else node.lpar
+            rpar = [cst.RightParen()] if parens and not node.rpar else node.rpar
+            return cst.Await(node.with_changes(lpar=[], rpar=[]), lpar=lpar, rpar=rpar)
+
+        return replace
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.BaseStatement:
+        plan = self._by_with.pop(original_node, None)
+        if plan is None:
+            return updated_node
+        self.record_fix(plan.call, "`urlopen()` -> aiohttp `async with` blocks")
+        inner = updated_node.with_changes(
+            asynchronous=cst.Asynchronous(),
+            items=[updated_node.items[0].with_changes(item=self._request(plan))],
+            leading_lines=[],
+        )
+        return self._session_block(plan, inner, updated_node.leading_lines)
+
+    # -- body = urlopen(url).read() ------------------------------------------
+
+    def _plan_statement(self, call: cst.Call) -> tuple[Plan | None, str | None]:
+        reason = self._common_problem(call)
+        if reason is not None:
+            return None, reason
+        if not self._statements:
+            return None, "it is not part of a simple statement"
+        statement = self._statements[-1]
+        if len(statement.body) != 1 or not isinstance(self.parent(statement), cst.IndentedBlock):
+            return None, "the statement shares its line with another"
+        response = self._free_name(statement, ("resp", "response", "http_response"))
+        session = self._free_name(statement, ("session", "http_session", "aiohttp_session"))
+        plan = Plan(call, *self._url_timeout(call), response=response, session=session)
+        parent = self.parent(call)
+        if isinstance(parent, cst.Arg):
+            return (None, reason) if (reason := self._json_load(parent, plan)) else (plan, None)
+        read = self.parent(parent) if isinstance(parent, cst.Attribute) else None
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.attr.value == "read"
+            and isinstance(read, cst.Call)
+            and read.func is parent
+            and not read.args
+            and not isinstance(self.parent(read), cst.Await)
+        ):
+            awaiting = self._awaiting(read)
+
+            def replace(node: cst.CSTNode) -> cst.CSTNode:
+                assert isinstance(node, cst.Call)
+                plain = cst.Call(cst.Attribute(value=cst.Name(response), attr=cst.Name("read")))
+                return awaiting(plain.with_changes(lpar=node.lpar, rpar=node.rpar))
+
+            plan.replacements[read] = replace
+            return plan, None
+        return None, "only `urlopen(url).read()` and `json.load(urlopen(url))` map in an expression"
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement:
+        self._statements.pop()
+        if original_node in self._conflicts:
+            self._conflicts.discard(original_node)
+            return original_node
+        plan = self._by_statement.pop(original_node, None)
+        if plan is None:
+            return updated_node
+        self.record_fix(plan.call, "`urlopen()` -> aiohttp `async with` blocks")
+        inner = cst.With(
+            items=[cst.WithItem(self._request(plan), asname=cst.AsName(cst.Name(plan.response)))],
+            body=cst.IndentedBlock([updated_node.with_changes(leading_lines=[])]),
+            asynchronous=cst.Asynchronous(),
+        )
+        return self._session_block(plan, inner, updated_node.leading_lines)
+
+    # -- building ----------------------------------------------------------
+
+    def _url_timeout(self, call: cst.Call) -> tuple[cst.BaseExpression, cst.BaseExpression | None]:
+        positional = [a.value for a in call.args if a.keyword is None]
+        keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+        url = positional[0] if positional else keywords["url"]
+        return url, keywords.get("timeout")
+
+    def _request(self, plan: Plan) -> cst.Call:
+        args = [cst.Arg(plan.url)]
+        if plan.timeout is not None:
+            aiohttp = self._aiohttp(plan.call)
+            if isinstance(plan.timeout, cst.Name) and plan.timeout.value == "None":
+                timeout_args = [_keyword("total", cst.Name("None"))]
+            else:
+                timeout_args = [
+                    _keyword("sock_connect", plan.timeout),
+                    _keyword("sock_read", plan.timeout),
+                ]
+            timeout = cst.Call(
+                cst.Attribute(value=cst.Name(aiohttp), attr=cst.Name("ClientTimeout")),
+                args=_commas(timeout_args),
+            )
+            args.append(_keyword("timeout", timeout))
+        return cst.Call(
+            cst.Attribute(value=cst.Name(plan.session), attr=cst.Name("get")), args=_commas(args)
+        )
+
+    def _session_block(
+        self, plan: Plan, inner: cst.With, leading: Sequence[cst.EmptyLine]
+    ) -> cst.With:
+        aiohttp = self._aiohttp(plan.call)
+        if isinstance(plan.call.func, (cst.Name, cst.Attribute)):
+            RemoveImportsVisitor.remove_unused_import_by_node(self.context, plan.call.func)
+        session = cst.Call(
+            cst.Attribute(value=cst.Name(aiohttp), attr=cst.Name("ClientSession")),
+            args=_commas(
+                [
+                    _keyword("trust_env", cst.Name("True")),
+                    _keyword("raise_for_status", cst.Name("True")),
+                ]
+            ),
+        )
+        return cst.With(
+            items=[cst.WithItem(session, asname=cst.AsName(cst.Name(plan.session)))],
+            body=cst.IndentedBlock([inner]),
+            asynchronous=cst.Asynchronous(),
+            leading_lines=leading,
+        )
+
+    def _aiohttp(self, node: cst.CSTNode) -> str:
+        reference = self.module_reference(node, "aiohttp") or "aiohttp"
+        if reference == "aiohttp":
+            AddImportsVisitor.add_needed_import(self.context, "aiohttp")
+        return reference
+
+    def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if isinstance(node, cst.SimpleStatementLine):
+            scope = self.get_metadata(ScopeProvider, node.body[0], None)
+        for number in range(1, 100):
+            for candidate in candidates:
+                name = candidate if number == 1 else f"{candidate}_{number}"
+                if scope is None or not name_used(scope, name):
+                    return name
+        return f"{candidates[0]}_{id(node)}"
+
+
+def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
+    tight = cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    )
+    return cst.Arg(value, keyword=cst.Name(name), equal=tight)
+
+
+def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [a.with_changes(comma=comma) if i < len(args) - 1 else a for i, a in enumerate(args)]
+
+
+def _plain(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Name, cst.Integer, cst.Float)):
+        return True
+    return isinstance(node, cst.Attribute) and _plain(node.value)
+
+
+def _inside(fixer: Fixer, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+    current: cst.CSTNode | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = fixer.parent(current)
+    return False
