@@ -395,7 +395,8 @@ def alternate(
 
 # ------------------------------------------------------ what fixed files cost
 
-FINDING = re.compile(r"^(?P<path>.+?):\d+:\d+: ")
+# A call left to fix by hand; `CODE [*]` lines are calls --check would fix.
+FINDING = re.compile(r"^(?P<path>.+?):\d+:\d+: \S+ (?!\[\*\] )")
 WOULD_FIX = re.compile(r"^would fix (?P<path>.+)$")
 
 

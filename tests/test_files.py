@@ -87,11 +87,12 @@ def test_file_without_trailing_newline_gets_none_added() -> None:
 
 def test_diff_of_a_file_without_trailing_newline_says_so() -> None:
     write("tail.py", BEFORE.rstrip("\n"))
-    assert run("--diff", "tail.py").stdout.splitlines()[-4:] == [
+    assert run("--diff", "tail.py").stdout.splitlines()[-5:] == [
         "-    time.sleep(1)",
         "\\ No newline at end of file",
         "+    await asyncio.sleep(1)",
         "\\ No newline at end of file",
+        "tail.py:5:5: ASYNC251 [*] `time.sleep()` -> `await asyncio.sleep()`",
     ]
 
 
@@ -171,7 +172,7 @@ def test_read_only_file_is_reported_and_left_alone() -> None:
     assert result.exit_code == 123
     assert result.stderr == (
         "locked.py: cannot write: the file is read-only\n"
-        "1 file could not be processed (1 file checked).\n"
+        "1 file could not be processed.\n"
     )
     assert path.read_text() == BEFORE
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
@@ -381,7 +382,7 @@ def test_force_exclude_applies_excludes_and_gitignore_to_explicit_files() -> Non
         "skipped build/b.py (excluded)",
         "skipped generated/x.py (in .gitignore)",
         "would fix a.py",
-        "Would fix 1 call in 1 file (1 file checked).",
+        "Would fix 1 call in 1 file.",
     ]
 
 
