@@ -89,8 +89,13 @@ answer, the body). The event loop runs nothing else meanwhile.
   aiohttp form is reported with the reason (the README has the full table).
 - httpx: `httpx.get(url)` -> `async with httpx.AsyncClient() as client:` and
   `resp = await client.get(url)`; the response is the same class, already read.
-- `urllib.request.urlopen` and `urllib3.request` are reported: the response is
-  read later, where it blocks again; use aiohttp or `httpx.AsyncClient`.
+- `urllib.request.urlopen`: `with urlopen(url) as r:` and `urlopen(url).read()` /
+  `json.load(urlopen(url))` become an
+  `aiohttp.ClientSession(trust_env=True, raise_for_status=True)` block with
+  `await r.read()`, when the URL is surely a string (not a `Request`: a literal,
+  an f-string, a parameter annotated `str`) and the response is only read, its
+  status, reason and headers looked at; `data=` and other uses are reported.
+- `urllib3.request` is reported: use aiohttp or `httpx.AsyncClient`.
 
 ## Example
 
