@@ -368,7 +368,8 @@ async def dump(fd, data):
 `os.path` functions that touch the file system (`exists`, `isfile`, `isdir`,
 `getsize`, `getmtime`, `realpath`, ...) and `pathlib.Path` methods that do
 (`exists()`, `read_text()`, `write_bytes()`, `stat()`, `mkdir()`, `glob()`,
-...), on `Path(...)` directly or on a name bound once to a `Path(...)`.
+...), on `Path(...)` directly, on a name bound once to a `Path(...)`, or on a
+parameter annotated `Path`.
 
 ## Why it blocks
 
