@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .config import ConfigError, find_pyproject, load
+from .config import ConfigError, blocking_calls, find_pyproject, load, target_version
 from .files import (
     DEFAULT_EXCLUDES,
     Discovery,
@@ -272,6 +272,8 @@ def main(
         "select": _split(select) or tuple(config.get("select", ("ALL",))),
         "ignore": _split(ignore) or tuple(config.get("ignore", ())),
         "event_loop": event_loop or config.get("event-loop", "auto"),
+        "blocking_calls": blocking_calls(config.get("blocking-calls", {})),
+        "min_python": target_version(config.get("target-version", "py39")),
     }
     settings = Settings(**settings_kwargs)
     discovery = Discovery(

@@ -4,7 +4,9 @@ Run `asyncfix --diff examples/` to see the fixes, `asyncfix examples/` to apply 
 """
 
 import asyncio
+import os
 import random
+import subprocess
 import time
 
 import requests
@@ -68,6 +70,18 @@ async def avatar(user: str) -> bytes:
 
 def cache(response):
     return response.content
+
+
+@bot.command("backup")
+async def backup(user: str, path: str) -> str:
+    # Disk and process work: each call holds the loop until it returns.
+    if not os.path.exists(path):
+        return f"{user}: nothing to back up at {path}"
+    subprocess.run(["tar", "czf", path + ".tgz", path], check=True)
+    # The file object blocks on every write: asyncfix reports this one.
+    with open(path + ".log", "a") as log:
+        log.write(f"{user}\n")
+    return f"{user}: backed up {path}"
 
 
 @bot.command("countdown")

@@ -8,17 +8,17 @@ import click.testing
 import pytest
 
 from asyncfix.cli import main
-from asyncfix.config import ConfigError, find_pyproject, load
-from asyncfix.fixers import load as load_fixers
+from asyncfix.config import ConfigError, find_pyproject, load, target_version
+from asyncfix.rules import CODES
 from cli_helpers import AFTER, BEFORE, UNFIXABLE, write
 from cli_helpers import run as run_cli
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
-KNOWN = ", ".join(sorted(load_fixers()))
+KNOWN = ", ".join(sorted(CODES))
 KEYS = (
     "exclude, extend-exclude, select, ignore, force-exclude, respect-gitignore, event-loop, "
-    "output-format"
+    "output-format, blocking-calls, target-version"
 )
 
 
@@ -308,3 +308,111 @@ def test_config_event_loop_and_the_flag_winning() -> None:
     write("bot.py")
     run("--event-loop", "asyncio", "bot.py")
     assert Path("bot.py").read_text() == AFTER
+
+
+# -- blocking-calls and target-version ------------------------------------------------
+
+OFFLOADABLE = (
+    "import mylib\n\n\nasync def handler(x):\n    a = mylib.fetch(x)\n"
+    "    return a, mylib.crunch(a, fast=True)\n"
+)
+BLOCKING_CALLS = (
+    '[tool.asyncfix]\nblocking-calls = { "mylib.fetch" = "use mylib.afetch()", '
+    '"mylib.crunch" = { message = "CPU-bound", offload = true } }\n'
+)
+
+
+def test_blocking_calls_are_reported_or_offloaded() -> None:
+    write("pyproject.toml", BLOCKING_CALLS)
+    write("bot.py", OFFLOADABLE)
+    result = run("--no-color", "--diff", "bot.py")
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout.splitlines()[2:] == [
+        "@@ -1,6 +1,7 @@",
+        " import mylib",
+        "+import asyncio",
+        " ",
+        " ",
+        " async def handler(x):",
+        "     a = mylib.fetch(x)",
+        "-    return a, mylib.crunch(a, fast=True)",
+        "+    return a, await asyncio.to_thread(mylib.crunch, a, fast=True)",
+        "bot.py:5:9: ASYNC200 `mylib.fetch()` blocks the event loop; not fixed: listed in "
+        "`blocking-calls`: use mylib.afetch()",
+        "bot.py:6:15: ASYNC200 [*] `mylib.crunch()` -> `await asyncio.to_thread(mylib.crunch, ...)`",
+    ]
+
+
+def test_requires_python_before_3_9_gets_run_in_executor() -> None:
+    write("pyproject.toml", '[project]\nname = "bot"\nrequires-python = ">=3.8"\n')
+    write("bot.py", "import os\n\n\nasync def handler(p):\n    return os.path.exists(p)\n")
+    result = run("--no-color", "--diff", "bot.py")
+    assert result.stdout.splitlines()[-2:] == [
+        "+    return await asyncio.get_running_loop().run_in_executor(None, os.path.exists, p)",
+        "bot.py:5:12: ASYNC240 [*] `os.path.exists()` -> "
+        "`await asyncio.get_running_loop().run_in_executor(None, os.path.exists, ...)`",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("requires", "expected"),
+    [
+        (">=3.8", (3, 8)),
+        (">=3.9, <4", (3, 9)),
+        ("~=3.10", (3, 10)),
+        ("<4", (3, 0)),
+        ("!=3.5.*, >=3.7", (3, 7)),
+        ("==3.12.*", (3, 12)),
+    ],
+)
+def test_target_version_follows_requires_python(requires: str, expected: tuple[int, int]) -> None:
+    write("pyproject.toml", f'[project]\nname = "x"\nrequires-python = "{requires}"\n')
+    table = load(Path("pyproject.toml"))
+    assert target_version(table["target-version"]) == expected
+
+
+def test_target_version_in_the_table_wins_over_requires_python() -> None:
+    write(
+        "pyproject.toml",
+        '[project]\nrequires-python = ">=3.7"\n\n[tool.asyncfix]\ntarget-version = "py311"\n',
+    )
+    assert load(Path("pyproject.toml"))["target-version"] == "py311"
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        pytest.param(
+            '[tool.asyncfix]\nblocking-calls = ["mylib.fetch"]\n',
+            "[tool.asyncfix] blocking-calls: expected a table like "
+            "{\"mylib.fetch\" = \"use mylib.afetch\"}, got ['mylib.fetch']",
+            id="not a table",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nblocking-calls = { fetch = "x" }\n',
+            "[tool.asyncfix] blocking-calls: 'fetch' is not a dotted name like 'mylib.fetch'",
+            id="not dotted",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nblocking-calls = { "a.b" = { offload = "yes" } }\n',
+            "[tool.asyncfix] blocking-calls: a.b: offload must be true or false",
+            id="offload not a bool",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\nblocking-calls = { "a.b" = { msg = "x" } }\n',
+            "[tool.asyncfix] blocking-calls: a.b: unknown key 'msg' (known: message, offload)",
+            id="unknown key in a call",
+        ),
+        pytest.param(
+            '[tool.asyncfix]\ntarget-version = "3.8"\n',
+            "[tool.asyncfix] target-version: expected a version like \"py39\", got '3.8'",
+            id="target-version spelled wrong",
+        ),
+    ],
+)
+def test_blocking_calls_and_target_version_errors(toml: str, problem: str) -> None:
+    write("pyproject.toml", toml)
+    write("bot.py")
+    result = run("bot.py")
+    assert result.exit_code == 2
+    assert result.stderr == f"asyncfix: error: {Path('pyproject.toml').resolve()}: {problem}\n"
