@@ -15,6 +15,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .engine import fix_source
-from .model import Finding, Fix, FixResult, Settings
+from .model import BlockingCall, Finding, Fix, FixResult, Settings
 
-__all__ = ["Finding", "Fix", "FixResult", "Settings", "__version__", "fix_source"]
+__all__ = ["BlockingCall", "Finding", "Fix", "FixResult", "Settings", "__version__", "fix_source"]
