@@ -138,7 +138,7 @@ class Rule:
 OS_PATH_IO = (
     "abspath", "exists", "expanduser", "getatime", "getctime", "getmtime", "getsize",
     "isdir", "isfile", "isjunction", "islink", "ismount", "lexists", "realpath",
-    "samefile", "sameopenfile", "isdevdrive",
+    "samefile", "sameopenfile", "isdevdrive", "relpath",
 )
 # pathlib.Path methods ruff's ASYNC240 flags (``open`` is ASYNC230's).
 PATH_METHODS = (
@@ -148,6 +148,7 @@ PATH_METHODS = (
     "mkdir", "owner", "read_bytes", "read_text", "readlink", "rename", "replace",
     "resolve", "rglob", "rmdir", "samefile", "stat", "symlink_to", "touch", "unlink",
     "walk", "write_bytes", "write_text", "cwd", "home", "isjunction",
+    "copy", "copy_into", "move", "move_into",  # Python 3.14
 )
 PATH_CLASSES = (
     "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath",

@@ -15,6 +15,7 @@ import libcst as cst
 from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper
 
 from .fixers import Fixer, load
 from .model import Finding, Fix, FixResult, Settings
@@ -38,26 +39,35 @@ def _run_fixers(
     source: str, filename: str, settings: Settings, rules: Sequence[Rule]
 ) -> FixResult:
     registry = load()
-    fixers = [registry[rule.key] for rule in rules]
-    module = cst.parse_module(source)
+    original = cst.parse_module(source)
+    module = original
     context = CodemodContext(filename=filename)
     noqa = NoqaMap(source)
-    original = module
+    # One metadata wrapper while the tree does not change: most fixers only
+    # report, and resolving scopes and positions again costs seconds on a
+    # 7,000-line file.  The parsed tree is ours alone, so no copy of it.
+    wrapper = MetadataWrapper(original, unsafe_skip_copy=True)
+    moved = False  # an earlier fixer moved lines
     fixes: list[Fix] = []
     findings: list[Finding] = []
-    for fixer_class in fixers:
+    for rule in rules:
+        fixer_class = registry[rule.key]
         fixer = fixer_class(context, settings, noqa)
-        before = module
-        module = fixer.transform_module(module)
+        if wrapper.module is not module:
+            wrapper = MetadataWrapper(module)  # copied: a fix may use one node twice
+        transformed = _transform(fixer, wrapper)
         found_fixes, found = fixer.fixes, fixer.findings
-        if before is not original and before.code != source and (found_fixes or found):
-            # An earlier fixer moved lines (fixers that keep lines run first,
-            # asyncfix/rules.py ``order``): the positions this one saw are not
-            # the file's.  Ask it again about the original tree, only for the
-            # positions; its decisions stand when both runs agree on them.
+        if moved and (found_fixes or found):
+            # The positions this fixer saw are not the file's (fixers that
+            # keep lines run first: asyncfix/rules.py ``order``).  Ask it again
+            # about the original tree, only for the positions; its decisions
+            # stand when both runs agree on them.
             found_fixes, found = _original_positions(
                 fixer_class, original, filename, settings, noqa, found_fixes, found
             )
+        if fixer.fixes:
+            module = transformed
+            moved = moved or rule.order > 0
         fixes += found_fixes
         findings += found
     # Imports last and once: every fixer's requests, against the final tree.
@@ -80,6 +90,16 @@ def _run_fixers(
     if result.changed:
         _check_compiles(source, new, filename)
     return result
+
+
+def _transform(fixer: Fixer, wrapper: MetadataWrapper) -> cst.Module:
+    """``fixer.transform_module`` on a tree whose metadata ``wrapper`` holds (and caches)."""
+    with fixer.resolve(wrapper):
+        fixer.context = replace(fixer.context, wrapper=wrapper)
+        try:
+            return fixer.transform_module_impl(wrapper.module)
+        finally:
+            fixer.context = replace(fixer.context, wrapper=None)
 
 
 def _original_positions(

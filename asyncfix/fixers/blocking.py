@@ -284,6 +284,10 @@ class BlockingCallFixer(Fixer):
         """The class or factory that surely made ``value``, by qualified name."""
         if isinstance(value, cst.Call):
             return self._single_name(value.func)
+        if _is_path_join(value):
+            assert isinstance(value, cst.BinaryOperation)
+            made = self._made_by(value.left)
+            return made if made in PATH_CLASSES else None
         if not isinstance(value, cst.Name):
             return None
         scope = self.get_metadata(ScopeProvider, value, None)
@@ -305,8 +309,8 @@ class BlockingCallFixer(Fixer):
         if isinstance(parent, cst.AssignTarget):
             statement = self.parent(parent)
             if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                if isinstance(statement.value, cst.Call):
-                    return self._single_name(statement.value.func)
+                if isinstance(statement.value, cst.Call) or _is_path_join(statement.value):
+                    return self._made_by(statement.value)
             return None
         if isinstance(parent, cst.AnnAssign) and parent.target is node:
             if isinstance(parent.value, cst.Call):
@@ -438,3 +442,8 @@ def _whitespace(
     if isinstance(value, str):
         return cst.SimpleWhitespace(value)
     return value
+
+
+def _is_path_join(node: cst.BaseExpression) -> bool:
+    """``<path> / "part"``: a path again when ``<path>`` is one."""
+    return isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide)
