@@ -129,6 +129,10 @@ class Rule:
     order: int = 0
 
     @property
+    def builtin_bytes(self) -> frozenset[bytes]:
+        return frozenset(name.encode() for name in self.builtins)
+
+    @property
     def packages(self) -> frozenset[str]:
         """Top-level packages a module must import for the rule to apply."""
         return frozenset(name.split(".")[0] for name in self.targets | self.receivers)
@@ -231,8 +235,10 @@ RULES: dict[str, Rule] = {
             key="blocking",
             codes=frozenset({"ASYNC200", "ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221",
                              "ASYNC222", "ASYNC230", "ASYNC231", "ASYNC240", "ASYNC250"}),
+            # Stage 1 also wants an import of a target's package and one of
+            # its names, or a bare open( / input( (asyncfix/stages.py).
             triggers=(b"open", b"input", b"os", b"subprocess", b"shutil", b"socket",
-                      b"urllib", b"pathlib", b"requests"),
+                      b"urllib", b"pathlib", b"requests", b"io", b"codecs"),
             targets=BLOCKING_TARGETS,
             receivers=frozenset({*PATH_CLASSES, *URLLIB3_POOLS}),
             methods=frozenset({*PATH_METHODS, "open", *URLLIB3_METHODS}),

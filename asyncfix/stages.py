@@ -23,29 +23,97 @@ from .rules import Rule
 
 
 @lru_cache(maxsize=None)
-def _import_pattern(package: str) -> re.Pattern[bytes]:
-    """``import a, pkg``, ``import pkg.x as y``, ``from pkg import ...`` on a line."""
+def _import_patterns(package: str) -> tuple[bytes, bytes, re.Pattern[bytes], re.Pattern[bytes]]:
+    """``import a, pkg``, ``import pkg.x as y``, ``from pkg import ...``.
+
+    Two quick substrings for the usual spellings, then two patterns that
+    each start with a literal (so that ``re`` can skip ahead to it).  They
+    may match in a comment or a string: stage 2 has the last word.
+    """
     name = re.escape(package.encode())
-    return re.compile(
-        rb"(?:^|[;:])(?:\xef\xbb\xbf)?[ \t]*(?:import[ \t]+(?:[^\n#;]|\\\r?\n)*?\b"
-        + name
-        + rb"\b|from[ \t]+"
-        + name
-        + rb"\b)",
-        re.MULTILINE,
+    return (
+        b"import " + package.encode(),
+        b"from " + package.encode(),
+        re.compile(rb"import[ \t]+(?:[^\n#;]|\\\r?\n)*?\b" + name + rb"\b"),
+        re.compile(rb"from[ \t]+" + name + rb"\b"),
     )
 
 
+def _imports(package: str, data: bytes) -> bool:
+    plain, plain_from, spelled, spelled_from = _import_patterns(package)
+    if plain in data or plain_from in data:
+        return True
+    return spelled.search(data) is not None or spelled_from.search(data) is not None
+
+
 def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
-    """Stage 1: the rules whose markers are all in the raw bytes."""
+    """Stage 1: the rules whose markers are in the raw bytes.
+
+    A rule may have work when the file says ``async`` and, for one of the
+    packages its targets live in, imports that package and names one of its
+    targets (the last part of the name is there at the call or in the
+    ``from ... import``); or calls one of its builtins (``open(``).
+    """
     if b"async" not in data:
         return []
-    return [
-        rule
-        for rule in rules
-        if any(t in data for t in rule.triggers)
-        and (rule.builtins or any(_import_pattern(p).search(data) for p in rule.packages))
-    ]
+    words = _Words(data)
+    return [rule for rule in rules if _may_hold(rule, data, words)]
+
+
+class _Words:
+    """The identifiers in a file, found once and only when asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._words: frozenset[bytes] | None = None
+
+    def __and__(self, names: frozenset[bytes]) -> frozenset[bytes]:
+        if self._words is None:
+            self._words = frozenset(_WORD.findall(self._data))
+        return names & self._words
+
+
+def _may_hold(rule: Rule, data: bytes, words: _Words) -> bool:
+    if not any(t in data for t in rule.triggers):
+        return False
+    for package, names in _groups(rule):
+        if package.encode() in data and _imports(package, data) and words & names:
+            return True
+    builtin = _builtin_call(rule)
+    return (
+        builtin is not None
+        and bool(words & rule.builtin_bytes)
+        and builtin.search(data) is not None
+    )
+
+
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@lru_cache(maxsize=None)
+def _groups(rule: Rule) -> tuple[tuple[str, frozenset[bytes]], ...]:
+    """(package, the last parts of its target names) for each package the rule knows."""
+    groups: dict[str, set[str]] = {}
+    for name in rule.targets:
+        package = name.split(".")[0]
+        if package != "builtins":
+            groups.setdefault(package, set()).add(name.rsplit(".", 1)[-1])
+    for name in rule.receivers:
+        names = groups.setdefault(name.split(".")[0], set())
+        names.update(rule.methods)
+        names.add(name.rsplit(".", 1)[-1])
+    return tuple(
+        (package, frozenset(n.encode() for n in names)) for package, names in sorted(groups.items())
+    )
+
+
+@lru_cache(maxsize=None)
+def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
+    """``open(`` / ``input(`` called by their bare name (not as a method)."""
+    if not rule.builtins:
+        return None
+    names = b"|".join(re.escape(n.encode()) for n in sorted(rule.builtins))
+    return re.compile(rb"(?<![\w.])(?:" + names + rb")\s*\(")
 
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:
