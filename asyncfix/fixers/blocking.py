@@ -39,7 +39,7 @@ from ..rules import (
 )
 from . import Fixer, is_dotted_name, register, union_members
 
-OFFLOAD = "offload"
+_ITSELF = "<the name itself>"
 
 
 @dataclass(frozen=True)
@@ -52,30 +52,46 @@ class Target:
     advice: str | None
 
 
-def _offload(code: str, label: str) -> Target:
-    return Target(code, label, None)
-
-
 SUBPROCESS_HINT = {
-    "asyncio": "`await asyncio.create_subprocess_exec()`",
+    "asyncio": "`await asyncio.create_subprocess_exec()` (or `create_subprocess_shell()`)",
     "trio": "`await trio.run_process()`",
     "anyio": "`await anyio.run_process()`",
+}
+COLLECT_HINT = {
+    "asyncio": "`await asyncio.to_thread(lambda: list(...))`",
+    "trio": "`await trio.to_thread.run_sync(lambda: list(...))`",
+    "anyio": "`await anyio.to_thread.run_sync(lambda: list(...))`",
 }
 OPEN_HINT = {
     "asyncio": "use `anyio.open_file()`, or read it whole in a worker thread",
     "trio": "use `trio.open_file()`",
     "anyio": "use `anyio.open_file()`",
 }
-# pathlib methods whose result is a plain value: offloadable.
+# Path methods and attributes that give a path again.
+PATH_RETURNING = frozenset(
+    {
+        "resolve",
+        "absolute",
+        "expanduser",
+        "with_name",
+        "with_suffix",
+        "with_stem",
+        "joinpath",
+        "relative_to",
+    }
+)
+# pathlib methods whose result is an iterator: reported.
 PATH_ITERATORS = frozenset({"glob", "rglob", "iterdir", "walk"})
 
 
 def _static_targets() -> dict[str, tuple[str, str | None]]:
     """Qualified name -> (code, advice or None to offload)."""
     table: dict[str, tuple[str, str | None]] = {}
-    http = "the response is read later, where it blocks again; use aiohttp or httpx.AsyncClient"
-    for name in ("urllib3.request", "requests.connect", "requests.trace"):
-        table[name] = ("ASYNC210", http)
+    # urllib3.request() reads the whole body before it returns (preload_content):
+    # a plain result, offloaded; with preload_content= it is reported (_lookup).
+    table["urllib3.request"] = ("ASYNC210", None)
+    for name in ("requests.connect", "requests.trace"):
+        table[name] = ("ASYNC210", "requests has no such function")
     table["subprocess.Popen"] = ("ASYNC220", "SUBPROCESS")
     table["os.popen"] = ("ASYNC220", "SUBPROCESS")
     for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"):
@@ -150,6 +166,7 @@ class BlockingCallFixer(Fixer):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._awaited: set[cst.Call] = set()
         self._configured = {call.name: call for call in self.settings.blocking_calls}
+        self._resolving: set[str] = set()  # names whose bindings _made_by is looking at
 
     def prepare(self, tree: cst.Module) -> None:
         super().prepare(tree)
@@ -245,6 +262,15 @@ class BlockingCallFixer(Fixer):
             code, advice = entry
             if name.startswith("os.spawn") and self._waits(call):
                 code = "ASYNC221"
+            if name == "urllib3.request" and any(
+                arg.star == "**"
+                or (arg.keyword is not None and arg.keyword.value == "preload_content")
+                for arg in call.args
+            ):
+                advice = (
+                    "with `preload_content=` (or `**kwargs`) the body may be read later, "
+                    "where it blocks again; use aiohttp or httpx.AsyncClient"
+                )
             return Target(code, label, advice)
         owner, _, method = name.rpartition(".")
         if owner in PATH_CLASSES and method in PATH_METHODS:
@@ -259,7 +285,7 @@ class BlockingCallFixer(Fixer):
                 "ASYNC240",
                 label,
                 "it returns an iterator that touches the file system as it is consumed; "
-                "collect it in a worker thread (`await asyncio.to_thread(lambda: list(...))`)",
+                "collect it in a worker thread (" + COLLECT_HINT[self.loop] + ")",
             )
         return Target("ASYNC240", label, None)
 
@@ -276,41 +302,63 @@ class BlockingCallFixer(Fixer):
             return self._path_method(f"Path.{method}()", method), None
         if made_by in URLLIB3_POOLS and method in URLLIB3_METHODS:
             kind = made_by.rsplit(".", 1)[-1]
-            advice = "use aiohttp or httpx.AsyncClient"
+            advice = (
+                "urllib3's pools have no async API, and the pool's connections are not "
+                "safe to share with a worker thread here; use aiohttp or httpx.AsyncClient"
+            )
             return Target("ASYNC212", f"{kind}.{method}()", advice), None
         return None
 
-    def _made_by(self, value: cst.BaseExpression) -> str | None:
+    def _made_by(self, value: cst.BaseExpression, depth: int = 0) -> str | None:
         """The class or factory that surely made ``value``, by qualified name."""
+        if depth > 5:
+            return None
         if isinstance(value, cst.Call):
-            return self._single_name(value.func)
+            func = value.func
+            if isinstance(func, cst.Attribute) and func.attr.value in PATH_RETURNING:
+                # path.resolve(), path.with_suffix(...): a path again
+                made = self._made_by(func.value, depth + 1)
+                return made if made in PATH_CLASSES or made == _ITSELF else None
+            return self._single_name(func)
+        if isinstance(value, cst.Attribute) and value.attr.value == "parent":
+            made = self._made_by(value.value, depth + 1)
+            return made if made in PATH_CLASSES else None
         if _is_path_join(value):
             assert isinstance(value, cst.BinaryOperation)
-            made = self._made_by(value.left)
+            made = self._made_by(value.left, depth + 1)
             return made if made in PATH_CLASSES else None
         if not isinstance(value, cst.Name):
             return None
         scope = self.get_metadata(ScopeProvider, value, None)
         if scope is None:
             return None
-        makers = set()
-        for assignment in scope[value.value]:
-            if not isinstance(assignment, Assignment):
-                return None
-            makers.add(self._assigned_maker(assignment.node))
+        if value.value in self._resolving:
+            return _ITSELF  # ``path = path.resolve()``: as made as the other bindings
+        self._resolving.add(value.value)
+        try:
+            makers = set()
+            for assignment in scope[value.value]:
+                if not isinstance(assignment, Assignment):
+                    return None
+                makers.add(self._assigned_maker(assignment.node, depth + 1))
+        finally:
+            self._resolving.discard(value.value)
+        makers.discard(_ITSELF)
         if len(makers) != 1:
             return None
         return makers.pop()
 
-    def _assigned_maker(self, node: cst.CSTNode) -> str | None:
+    def _assigned_maker(self, node: cst.CSTNode, depth: int) -> str | None:
         if isinstance(node, cst.Param):
             return self._annotated(node.annotation)
         parent = self.parent(node)
         if isinstance(parent, cst.AssignTarget):
             statement = self.parent(parent)
             if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                if isinstance(statement.value, cst.Call) or _is_path_join(statement.value):
-                    return self._made_by(statement.value)
+                if isinstance(statement.value, (cst.Call, cst.Attribute)) or _is_path_join(
+                    statement.value
+                ):
+                    return self._made_by(statement.value, depth)
             return None
         if isinstance(parent, cst.AnnAssign) and parent.target is node:
             if isinstance(parent.value, cst.Call):
@@ -360,7 +408,7 @@ class BlockingCallFixer(Fixer):
     def _advice(self, advice: str) -> str:
         if advice == "SUBPROCESS":
             return (
-                "it starts a process and waits on it with blocking calls; use "
+                "the process it starts is waited for and read with blocking calls; use "
                 + SUBPROCESS_HINT[self.loop]
             )
         if advice == "OPEN":
@@ -389,7 +437,10 @@ class BlockingCallFixer(Fixer):
         partial = keywords and (self.loop != "asyncio" or executor)
         # ``f(a, b)`` -> ``(f, a, b)``; spread over lines as the call was.
         space = updated.whitespace_before_args
-        after_func = space if isinstance(space, cst.ParenthesizedWhitespace) else " "
+        after_func: str | cst.BaseParenthesizableWhitespace = " "
+        if isinstance(space, cst.ParenthesizedWhitespace):
+            # the line break after ``(`` again after the callee; its comment stays at ``(``
+            after_func = space.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
         func_arg = cst.Arg(
             updated.func.with_changes(lpar=updated.func.lpar, rpar=updated.func.rpar),
             comma=cst.Comma(whitespace_after=_whitespace(after_func)),

@@ -142,8 +142,9 @@ class HttpxFixer(Fixer):
             a for a in updated.args if a.keyword is not None and a.keyword.value in CLIENT_ARGUMENTS
         ]
         kept = [a for a in updated.args if a not in moved]
-        if kept:
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if moved and kept and kept[-1] is not updated.args[-1]:
+            # the last argument left takes the place of the last one written
+            kept[-1] = kept[-1].with_changes(comma=updated.args[-1].comma)
         self._planned.setdefault(statement, []).append((original, label, moved))
         call = updated.with_changes(
             func=cst.Attribute(value=cst.Name(self._client_name(statement)), attr=cst.Name(method)),
@@ -151,6 +152,8 @@ class HttpxFixer(Fixer):
             lpar=[],
             rpar=[],
         )
+        if original in self._awaited:  # `await httpx.get()`: a TypeError until now
+            return call.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         lpar, rpar = updated.lpar, updated.rpar
         if not lpar and self.needs_parentheses(original):
             lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
@@ -167,8 +170,6 @@ class HttpxFixer(Fixer):
             return "httpx has no such function"
         if where.blocker is not None:
             return f"it is inside {where.blocker}"
-        if call in self._awaited:
-            return "it is already awaited"
         if any(frame is Frame.COMPREHENSION for frame in self.frames):
             return (
                 "it is inside a comprehension: one client would serve every request "
@@ -177,6 +178,8 @@ class HttpxFixer(Fixer):
         if any(a.star for a in call.args):
             return "`*args`/`**kwargs` cannot be split between the client and the request"
         if not self._statements or not _holds(self._statements[-1], call):
+            if self._in_one_line_block(call):
+                return "the statement shares its line with its `if`/`for`/`while`/`with` (a one-line block)"
             return "it is not part of a simple statement the client block can wrap"
         statement = self._statements[-1]
         if len(statement.body) != 1:
@@ -189,6 +192,11 @@ class HttpxFixer(Fixer):
             a for a in call.args if a.keyword is not None and a.keyword.value in CLIENT_ARGUMENTS
         ]
         kept = [a for a in call.args if a not in moved]
+        for arg in moved:
+            if "#" in cst.Module([]).code_for_node(arg):
+                return (
+                    f"the comment on `{arg.keyword.value}=` would be lost moving it to the client"  # type: ignore[union-attr]
+                )
         if (
             moved
             and not all(_plain(a.value) for a in moved)
@@ -201,6 +209,14 @@ class HttpxFixer(Fixer):
         if self.module_reference(call, "httpx") is None:
             return "the name `httpx` means something else here"
         return None
+
+    def _in_one_line_block(self, node: cst.CSTNode) -> bool:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.BaseStatement):
+            if isinstance(current, cst.SimpleStatementSuite):
+                return True
+            current = self.parent(current)
+        return isinstance(current, cst.SimpleStatementSuite)
 
     def _response_use(self, call: cst.Call, statement: cst.SimpleStatementLine) -> str | None:
         """Why the response cannot be an async client's (None: it can)."""
@@ -430,6 +446,17 @@ class HttpxFixer(Fixer):
         maker = self._maker(node)
         if maker is None:
             return "the client is not made by a plain call"
+        for arg in maker.args:
+            if arg.star:
+                return "`*args`/`**kwargs` of the client cannot be checked"
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            if keyword in ("transport", "mounts"):
+                return f"`{keyword}=` gives a sync transport; an `AsyncClient` needs an async one"
+            if keyword == "event_hooks":
+                return (
+                    "`event_hooks=` are called, not awaited, by a sync client; "
+                    "an `AsyncClient` awaits them"
+                )
         if (
             not isinstance(maker.func, cst.Attribute)
             and self.module_reference(maker, "httpx") is None
@@ -469,10 +496,10 @@ class HttpxFixer(Fixer):
         if binding is None:
             return updated_node
         new_item = updated_node.items[0]
-        assert isinstance(new_item.item, cst.Call)
+        assert isinstance(new_item.item, cst.Call) and isinstance(item.item, cst.Call)
         return updated_node.with_changes(
             asynchronous=cst.Asynchronous(),
-            items=[new_item.with_changes(item=self._async_client(new_item.item))],
+            items=[new_item.with_changes(item=self._async_client(new_item.item, item.item.func))],
         )
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
@@ -483,7 +510,10 @@ class HttpxFixer(Fixer):
         if self._planned_binding(original_node.targets[0].target) is None:
             return updated_node
         assert isinstance(updated_node.value, cst.Call)
-        return updated_node.with_changes(value=self._async_client(updated_node.value))
+        assert isinstance(original_node.value, cst.Call)
+        return updated_node.with_changes(
+            value=self._async_client(updated_node.value, original_node.value.func)
+        )
 
     def _planned_binding(self, name: cst.Name) -> Assignment | None:
         """The client bound at ``name`` when its requests are (to be) awaited."""
@@ -503,14 +533,14 @@ class HttpxFixer(Fixer):
                 return assignment
         return None
 
-    def _async_client(self, call: cst.Call) -> cst.Call:
+    def _async_client(self, call: cst.Call, original_func: cst.BaseExpression) -> cst.Call:
         func = call.func
         if isinstance(func, cst.Attribute):
             return call.with_changes(func=func.with_changes(attr=cst.Name("AsyncClient")))
         httpx = self.module_reference(call, "httpx") or "httpx"
         if httpx == "httpx":
             AddImportsVisitor.add_needed_import(self.context, "httpx")
-        self._forget(func)
+        self._forget(original_func)
         return call.with_changes(
             func=cst.Attribute(value=cst.Name(httpx), attr=cst.Name("AsyncClient"))
         )
