@@ -95,7 +95,9 @@ answer, the body). The event loop runs nothing else meanwhile.
   `await r.read()`, when the URL is surely a string (not a `Request`: a literal,
   an f-string, a parameter annotated `str`) and the response is only read, its
   status, reason and headers looked at; `data=` and other uses are reported.
-- `urllib3.request` is reported: use aiohttp or `httpx.AsyncClient`.
+- `urllib3.request(...)` reads the whole body before it returns, so it is
+  offloaded: `await asyncio.to_thread(urllib3.request, "GET", url)`; with
+  `preload_content=` it is reported (the body would be read later, on the loop).
 
 ## Example
 

@@ -42,8 +42,8 @@ CODES: dict[str, Code] = {
             "blocking-http-call",
             "Blocking HTTP calls: `requests.get()`/..., `httpx.get()`/..., "
             "`urllib.request.urlopen()`, `urllib3.request()`",
-            "requests -> aiohttp `async with` blocks; httpx -> `httpx.AsyncClient`; "
-            "urllib reported",
+            "requests and urlopen -> aiohttp `async with` blocks; httpx -> `httpx.AsyncClient`; "
+            "urllib3.request offloaded",
         ),
         Code(
             "ASYNC212",
