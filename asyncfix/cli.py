@@ -22,6 +22,7 @@ from .files import (
     common_parent,
     find_project_root,
     pattern_error,
+    remove_leftovers,
 )
 from .explain import explain
 from .rules import CODES, select_rules
@@ -37,6 +38,8 @@ from .report import (
     summary,
     text_lines,
 )
+from .cache import Cache, cache_dir
+from .progress import Progress
 from .runner import Job, default_jobs, run_all, run_data
 
 EXIT_OK = 0
@@ -222,6 +225,12 @@ class Output:
     callback=_explain,
     help="Explain a rule (what it finds, why it blocks, the fix, an example) and exit.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache (.asyncfix_cache/ at the project root, or "
+    "$ASYNCFIX_CACHE_DIR).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings and errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
 @click.version_option(__version__, "--version", prog_name="asyncfix")
@@ -246,6 +255,7 @@ def main(
     exit_zero: bool,
     quiet: bool,
     verbose: bool,
+    no_cache: bool,
 ) -> None:
     """Fix blocking calls inside `async def`.
 
@@ -303,10 +313,13 @@ def main(
         for skipped in discovery.skipped:
             click.echo(f"skipped {skipped}", err=True)
     work = [Job(str(f), _display(f), write=write, diff=diff) for f in files]
-    results: list[FileResult] = []
-    for result in run_all(work, settings, jobs or default_jobs()):
-        _print_result(result, check=check, output=output)
-        results.append(result)
+    removed = remove_leftovers(discovery.leftovers) if write else []
+    for leftover in removed if not quiet else ():
+        click.echo(f"removed {leftover} (left by an interrupted run)", err=True)
+    cache = None if no_cache else Cache.open(cache_dir(root), settings)
+    results = _run_files(work, settings, jobs, cache, check=check, output=output)
+    if verbose and cache is not None and cache.problem:
+        click.echo(f"cache: {cache.problem}", err=True)
     status = _finish(results, write=write, output=output)
     if not quiet:
         if not files:
@@ -314,6 +327,33 @@ def main(
         else:
             click.echo(summary(results, write=write), err=True)
     sys.exit(status)
+
+
+def _run_files(
+    work: Sequence[Job],
+    settings: Settings,
+    jobs: int | None,
+    cache: Cache | None,
+    *,
+    check: bool,
+    output: Output,
+) -> list[FileResult]:
+    """Every file's result, printed as it comes, under a progress bar when the run is long."""
+    label = "Fixing" if work and work[0].write else "Checking"
+    progress = Progress.for_run(len(work), quiet=output.quiet, label=label)
+    results: list[FileResult] = []
+    try:
+        for result in run_all(work, settings, jobs or default_jobs(), cache):
+            if result != FileResult(result.path):  # something may be printed
+                progress.clear()
+            _print_result(result, check=check, output=output)
+            results.append(result)
+            progress.advance()
+    finally:
+        progress.close()
+    if cache is not None:
+        cache.save()
+    return results
 
 
 def _check_option_values(**options: tuple[str, ...]) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 PROJECT_MARKERS = ("pyproject.toml", ".git", ".hg")
+
+# write_atomically's temporary files: ``.NAME.PID.RANDOM.asyncfix`` beside the
+# file.  A run killed between creating one and renaming it leaves it behind:
+# not a .py file, so never fixed; the next in-place run removes it.
+TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.asyncfix$")
 
 
 def pattern_error(pattern: str) -> str | None:
@@ -101,25 +108,48 @@ class Discovery:
     force_exclude: bool = False
     respect_gitignore: bool = True
     skipped: list[str] = field(default_factory=list)
+    # Temporary files a killed run left behind (see write_atomically), found by the walk.
+    leftovers: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Patterns from the command line and config were checked by the caller
         # (a bad one is a usage error); _spec() only guards against the rest.
         self._exclude = _spec(self.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        # Walking a tree asks the same questions of every file in a folder:
+        # the answers are kept (realpath alone was most of a 10k-file walk).
+        self._real_folders: dict[Path, Path] = {}
+        self._chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
+        self._real_root = Path(os.path.realpath(self.root))
 
     def files(self, paths: Iterable[Path]) -> list[Path]:
-        """Every Python file under ``paths``, each once, in a stable order."""
-        found: dict[str, Path] = {}
+        """Every Python file under ``paths``, each once, in a stable order.
+
+        "Once" counts files, not names: a symlink to a file that is also found
+        under its own name is dropped (the real name is kept), so that no file
+        is fixed twice in one run.
+        """
+        found: dict[str, tuple[Path, bool]] = {}
         for path in paths:
             if path.is_dir():
-                for file in self._walk(path):
-                    found.setdefault(os.path.normpath(file), file)
+                for file, is_link in self._walk(path):
+                    found.setdefault(os.path.normpath(file), (file, is_link))
             elif not (self.force_exclude and self.excluded(path, is_dir=False)):
-                found.setdefault(os.path.normpath(path), path)
+                found.setdefault(os.path.normpath(path), (path, path.is_symlink()))
             else:
                 self.skipped.append(f"{path} ({self.exclusion(path, is_dir=False)})")
-        return [found[key] for key in sorted(found)]
+        chosen: dict[str, tuple[str, bool]] = {}  # the real file -> (key, is_link)
+        for key in sorted(found):
+            file, is_link = found[key]
+            real = os.path.realpath(file) if is_link else str(self._absolute(file))
+            kept = chosen.get(real)
+            if kept is None or (kept[1] and not is_link):
+                chosen[real] = (key, is_link)
+        keys = {key for key, _ in chosen.values()}
+        for key in sorted(found):
+            if key not in keys:
+                self.skipped.append(f"{found[key][0]} (the same file as another path)")
+        return [found[key][0] for key in sorted(keys)]
 
     def excluded(self, path: Path, *, is_dir: bool) -> bool:
         """Matches an exclude pattern, or (when honoured) a .gitignore."""
@@ -127,15 +157,15 @@ class Discovery:
 
     def exclusion(self, path: Path, *, is_dir: bool) -> str | None:
         """Why ``path`` is skipped ("excluded" or "in .gitignore"), or None."""
-        relative = self._relative(path)
+        absolute = self._absolute(path)
         suffix = "/" if is_dir else ""
-        if self._exclude.match_file(relative + suffix):
+        if self._exclude.match_file(self._relative(absolute) + suffix):
             return "excluded"
-        if self.respect_gitignore and self._gitignored(path, suffix):
+        if self.respect_gitignore and self._gitignored(absolute, suffix):
             return "in .gitignore"
         return None
 
-    def _walk(self, top: Path) -> Iterator[Path]:
+    def _walk(self, top: Path) -> Iterator[tuple[Path, bool]]:
         try:
             entries = sorted(os.scandir(top), key=lambda e: e.name)
         except OSError as error:
@@ -148,6 +178,9 @@ class Discovery:
                 is_link = entry.is_symlink()
             except OSError:
                 continue
+            if TEMPORARY.match(entry.name):
+                self.leftovers.append(path)
+                continue
             reason = self.exclusion(path, is_dir=is_dir)
             if reason is not None:
                 self.skipped.append(f"{path} ({reason})")
@@ -156,12 +189,19 @@ class Discovery:
             elif is_dir:
                 yield from self._walk(path)
             elif entry.name.endswith(".py") and entry.is_file():
-                yield path
+                yield path, is_link
 
-    def _relative(self, path: Path) -> str:
-        absolute = _absolute(path)
+    def _absolute(self, path: Path) -> Path:
+        """Absolute, with the folders' symlinks resolved but not the file's own."""
+        parent = path.parent
+        real = self._real_folders.get(parent)
+        if real is None:
+            real = self._real_folders[parent] = Path(os.path.realpath(parent))
+        return real / path.name
+
+    def _relative(self, absolute: Path) -> str:
         try:
-            return absolute.relative_to(self.root).as_posix()
+            return absolute.relative_to(self._real_root).as_posix()
         except ValueError:
             return absolute.as_posix().lstrip("/")
 
@@ -172,17 +212,25 @@ class Discovery:
             return False
         return True
 
-    def _gitignored(self, path: Path, suffix: str) -> bool:
-        absolute = _absolute(path)
-        for directory in absolute.parents:
-            spec = self._gitignore(directory)
-            if spec is not None:
-                relative = absolute.relative_to(directory).as_posix() + suffix
-                if spec.match_file(relative):
-                    return True
-            if directory == self.root or self.root not in directory.parents:
-                break
+    def _gitignored(self, absolute: Path, suffix: str) -> bool:
+        for directory, spec in self._gitignore_chain(absolute.parent):
+            if spec.match_file(absolute.relative_to(directory).as_posix() + suffix):
+                return True
         return False
+
+    def _gitignore_chain(self, folder: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files that apply in ``folder``: its own up to the root's."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            chain = []
+            for directory in (folder, *folder.parents):
+                spec = self._gitignore(directory)
+                if spec is not None:
+                    chain.append((directory, spec))
+                if directory == self._real_root or self._real_root not in directory.parents:
+                    break
+            self._chains[folder] = chain
+        return chain
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
@@ -194,11 +242,6 @@ class Discovery:
             except OSError:
                 self._gitignores[directory] = None
         return self._gitignores[directory]
-
-
-def _absolute(path: Path) -> Path:
-    """Absolute, with the folders' symlinks resolved but not the file's own."""
-    return Path(os.path.realpath(path.parent)) / path.name
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -216,7 +259,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     # read-only is one the user does not expect a tool to change.
     if not mode & stat.S_IWUSR:
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".asyncfix", dir=target.parent)
+    # The pid in the name tells a later run whether the writer is gone.
+    prefix = f".{target.name}.{os.getpid()}."
+    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".asyncfix", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -244,3 +289,35 @@ def _keep_owner(temporary: str, original: os.stat_result) -> None:
         os.chown(temporary, original.st_uid, original.st_gid)
     except OSError:
         pass  # not allowed: the file is still ours to write, with our ownership
+
+
+def remove_leftovers(paths: Iterable[Path]) -> list[Path]:
+    """Delete the temporary files of writers that are gone (a killed run); return those deleted.
+
+    A file whose process is still running belongs to a run writing right now
+    (another asyncfix on the same tree) and is left alone.
+    """
+    removed: list[Path] = []
+    for path in paths:
+        match = TEMPORARY.match(path.name)
+        if match is None or _running(int(match["pid"])):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists (when unsure: yes, so that nothing is deleted)."""
+    if pid == os.getpid() or sys.platform == "win32":
+        return True  # on Windows os.kill(pid, 0) would end the process, not probe it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True
+    return True

@@ -14,3 +14,15 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run the test in its own empty directory (the CLI, config and file tests)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path.resolve()
+
+
+@pytest.fixture(autouse=True)
+def cache_elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's runs share a cache outside the folder they work in.
+
+    Tests that list a folder then see their own files only; the cache tests
+    (tests/test_cache.py) remove the variable to use the default place.
+    """
+    directory = tmp_path_factory.mktemp("asyncfix-cache")
+    monkeypatch.setenv("ASYNCFIX_CACHE_DIR", str(directory))
+    return directory
