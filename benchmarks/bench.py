@@ -9,8 +9,10 @@ repo (default ~/.cache/asyncfix-bench, or $ASYNCFIX_BENCH_DIR, or
 --corpus-dir) and unpacked into its `corpus/` folder.  The two tools run
 alternately (ruff, asyncfix, ruff, ...) after one untimed warm-up each; the
 script prints Markdown tables for the README: wall time, peak memory, the
-ratio of the medians, the warm (cached) run, and what each file that needs
-fixing costs.
+ratio of the medians, the warm run, and what each file that needs fixing
+costs.  The asyncfix runs that are compared with ruff are cold (`--no-cache`);
+the warm runs use a cache folder of their own ($ASYNCFIX_CACHE_DIR, a fresh
+temp dir), primed by one untimed run.
 
 --tiny builds a few generated files in a temp dir instead, for the smoke test.
 
@@ -346,7 +348,9 @@ def gnu_time_works() -> bool:
         return gnu_time_peak(out) > 0
 
 
-def measure(tool: Tool, target: Path, cwd: Path, use_gnu_time: bool) -> Measurement:
+def measure(
+    tool: Tool, target: Path, cwd: Path, use_gnu_time: bool, env: dict[str, str] | None = None
+) -> Measurement:
     """Run `tool` on `target` once: wall time and peak memory of its process tree."""
     with tempfile.TemporaryDirectory() as tmp:
         rss_file = Path(tmp) / "rss"
@@ -357,6 +361,7 @@ def measure(tool: Tool, target: Path, cwd: Path, use_gnu_time: bool) -> Measurem
             process = subprocess.Popen(
                 [*prefix, *tool.argv, str(target)],
                 cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                env=env,
             )
             sampler = TreeSampler(process.pid, include_root=not use_gnu_time)
             sampler.start()
@@ -400,10 +405,11 @@ FINDING = re.compile(r"^(?P<path>.+?):\d+:\d+: \S+ (?!\[\*\] )")
 WOULD_FIX = re.compile(r"^would fix (?P<path>.+)$")
 
 
-def list_work(asyncfix: list[str], target: Path, cwd: Path) -> FileCost:
+def list_work(asyncfix: list[str], target: Path, cwd: Path, no_cache: list[str]) -> FileCost:
     """Run a non-quiet `asyncfix --check` (doubles as the untimed warm-up): which files need work."""
     done = subprocess.run(
-        [*asyncfix, "--check", str(target)], cwd=cwd, capture_output=True, text=True, check=False
+        [*asyncfix, "--check", *no_cache, str(target)],
+        cwd=cwd, capture_output=True, text=True, check=False,
     )
     if done.returncode not in ASYNCFIX_OK:
         raise BenchError(f"asyncfix exited {done.returncode}:\n{done.stderr[-2000:]}")
@@ -436,24 +442,37 @@ def time_command(argv: Sequence[str], cwd: Path, repeats: int) -> float:
     return statistics.median(walls)
 
 
-def time_files(cost: FileCost, asyncfix: list[str], cwd: Path, repeats: int) -> None:
-    """Time `asyncfix --check -q FILE` on each file that needs work, and on a clean file."""
+def time_files(
+    cost: FileCost, asyncfix: list[str], cwd: Path, repeats: int, no_cache: list[str]
+) -> None:
+    """Time `asyncfix --check -q FILE` (cold) on each file that needs work, and on a clean file."""
     files = sorted(set(cost.would_fix) | set(cost.findings))[:MAX_TIMED_FILES]
+    command = [*asyncfix, "--check", "-q", *no_cache]
     for path in files:
-        cost.timings[path] = time_command([*asyncfix, "--check", "-q", str(path)], cwd, repeats)
+        cost.timings[path] = time_command([*command, str(path)], cwd, repeats)
     with tempfile.TemporaryDirectory() as tmp:
         clean = Path(tmp) / "clean.py"
         clean.write_text("x = 1\n")
-        cost.startup = time_command([*asyncfix, "--check", "-q", str(clean)], Path(tmp), repeats)
+        cost.startup = time_command([*command, str(clean)], Path(tmp), repeats)
+
+
+# The cached run, for the table: its own cache folder, primed by one untimed run.
+WARM = Tool("asyncfix, warm", [], "asyncfix --check -q (cache primed)", ASYNCFIX_OK)
 
 
 def warm_runs(
     asyncfix: list[str], target: Path, cwd: Path, runs: int, use_gnu_time: bool
 ) -> list[Measurement]:
-    """With the cache: one priming run, then `runs` timed runs."""
-    warm = Tool("asyncfix (warm)", [*asyncfix, "--check", "-q"], "", ASYNCFIX_OK)
-    measure(warm, target, cwd, use_gnu_time)
-    return [measure(warm, target, cwd, use_gnu_time) for _ in range(runs)]
+    """With a cache of its own (a fresh folder): one priming run, then `runs` timed runs."""
+    warm = Tool(WARM.name, [*asyncfix, "--check", "-q"], WARM.shown, ASYNCFIX_OK)
+    with tempfile.TemporaryDirectory(prefix="asyncfix-bench-cache-") as cache:
+        env = {**os.environ, "ASYNCFIX_CACHE_DIR": cache}
+        measure(warm, target, cwd, use_gnu_time, env)
+        results = []
+        for number in range(1, runs + 1):
+            results.append(measure(warm, target, cwd, use_gnu_time, env))
+            print(f"  run {number}/{runs} asyncfix (warm): {results[-1].wall:.2f} s", file=sys.stderr)
+        return results
 
 
 # -------------------------------------------------------------------- report
@@ -544,6 +563,7 @@ def report(
         row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
         tool_row(ruff, results[ruff.name]),
         tool_row(asyncfix, results[asyncfix.name]),
+        *([tool_row(WARM, warm)] if warm is not None else []),
         row(["asyncfix / ruff", "ratio of the medians", "", f"{cold_median / ruff_median:.2f}x",
              "", "", "", ""]),
         "",
@@ -658,11 +678,12 @@ def bench(args: argparse.Namespace, root: Path, ruff: list[str]) -> str:
 
     print("warm-up (untimed): ruff, then a listing asyncfix --check", file=sys.stderr)
     measure(ruff_tool, corpus, cwd, use_gnu_time)
-    cost = list_work(asyncfix, corpus, cwd)
+    no_cache = ["--no-cache"] if has_cache else []
+    cost = list_work(asyncfix, corpus, cwd, no_cache)
     results = alternate([ruff_tool, asyncfix_tool], corpus, cwd, args.runs, use_gnu_time)
     warm = warm_runs(asyncfix, corpus, cwd, args.runs, use_gnu_time) if has_cache else None
     print("timing asyncfix on each file that needs work", file=sys.stderr)
-    time_files(cost, asyncfix, cwd, repeats=1 if args.tiny else 3)
+    time_files(cost, asyncfix, cwd, 1 if args.tiny else 3, no_cache)
     tools = [ruff_tool, asyncfix_tool]
     return report(facts, versions, tools, results, warm, cost, use_gnu_time, load)
 

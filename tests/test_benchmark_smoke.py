@@ -43,5 +43,12 @@ def test_tiny_benchmark_prints_the_table() -> None:
     assert re.search(r"^\| ruff \| `ruff check [^`]*` " + NUMBERS, out, re.MULTILINE), out
     assert re.search(r"^\| asyncfix \| `asyncfix --check -q[^`]*` " + NUMBERS, out, re.MULTILINE), out
     assert re.search(r"^\| asyncfix / ruff \| .*\| \d+\.\d+x \|", out, re.MULTILINE), out
+    # cold runs bypass the cache; warm runs have one of their own, primed first
+    assert "`asyncfix --check -q --no-cache`" in out
+    assert re.search(
+        r"^\| asyncfix, warm \| `asyncfix --check -q \(cache primed\)` " + NUMBERS, out, re.MULTILINE
+    ), out
+    warm = r"^warm run \(cache primed, 2 runs\): median \d+\.\d+ s, \d+\.\d+x the cold run"
+    assert re.search(warm, out, re.MULTILINE), out
     # the generated corpus has three files to fix (sleep, requests, both)
     assert "3 files would change" in out
