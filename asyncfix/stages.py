@@ -130,7 +130,7 @@ def rules_for_ast(source: str, rules: Sequence[Rule]) -> list[Rule]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return list(rules)  # maybe newer syntax than this Python knows: LibCST decides
     try:
-        calls = list(_calls_in_async(tree, in_async=False))
+        calls = [dotted for dotted, _ in _calls_in_async(tree, in_async=False)]
     except RecursionError:
         return list(rules)
     if not calls:
@@ -162,8 +162,24 @@ def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
     return False
 
 
-def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[str]:
-    """Dotted names of the calls whose innermost enclosing function is async.
+def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
+    """The lines of every call in an async context that may be one of ``rules``' targets.
+
+    Raises RecursionError for a tree nested too deeply.
+    """
+    bindings = _import_bindings(tree)
+    lines: set[int] = set()
+    for dotted, call in _calls_in_async(tree, in_async=False):
+        resolved = _resolve(dotted, bindings)
+        if dotted not in bindings:
+            resolved.add(f"builtins.{dotted}")
+        if any(_may_apply(rule, [dotted], resolved, bindings) for rule in rules):
+            lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
+    return lines
+
+
+def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[tuple[str, ast.Call]]:
+    """Dotted names (and nodes) of the calls whose innermost enclosing function is async.
 
     Decorators, defaults and annotations run in the enclosing function; a
     lambda's or a class's body is sync code (as in asyncfix/scope.py).
@@ -188,9 +204,9 @@ def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[str]:
     if in_async and isinstance(node, ast.Call):
         dotted = _dotted(node.func)
         if dotted is not None:
-            yield dotted
+            yield dotted, node
         elif isinstance(node.func, ast.Attribute):
-            yield f"?.{node.func.attr}"  # a method of something made by a call
+            yield f"?.{node.func.attr}", node  # a method of something made by a call
     for child in ast.iter_child_nodes(node):
         yield from _calls_in_async(child, in_async=in_async)
 

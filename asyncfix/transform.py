@@ -17,6 +17,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
+from . import skeleton
 from .fixers import Fixer, load
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
@@ -26,6 +27,10 @@ from .rules import Rule
 def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> FixResult:
     """Run the fixers of ``rules`` on ``source``; never raises for bad input."""
     try:
+        if skeleton.applies(source, rules):
+            result = _run_on_skeleton(source, filename, settings, rules)
+            if result is not None:
+                return result
         return _run_fixers(source, filename, settings, rules)
     except cst.ParserSyntaxError as error:
         return FixResult(source, error=f"cannot parse: {_describe_cst_error(source, error)}")
@@ -90,6 +95,26 @@ def _run_fixers(
     if result.changed:
         _check_compiles(source, new, filename)
     return result
+
+
+def _run_on_skeleton(
+    source: str, filename: str, settings: Settings, rules: Sequence[Rule]
+) -> FixResult | None:
+    """The fixers on a big module's skeleton (asyncfix/skeleton.py); None: run it whole."""
+    outline = skeleton.make(source, rules)
+    if outline is None:
+        return None
+    try:
+        result = _run_fixers(outline.text, filename, settings, rules)
+    except cst.ParserSyntaxError:
+        return None  # the whole module says why
+    if not result.changed:
+        return replace(result, source=source)
+    merged = outline.merge(source, result.source)
+    if merged is None or not skeleton.imports_kept(source, merged):
+        return None
+    _check_compiles(source, merged, filename)
+    return replace(result, source=merged, changed=merged != source)
 
 
 def _transform(fixer: Fixer, wrapper: MetadataWrapper) -> cst.Module:

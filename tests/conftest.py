@@ -26,3 +26,16 @@ def cache_elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     directory = tmp_path_factory.mktemp("asyncfix-cache")
     monkeypatch.setenv("ASYNCFIX_CACHE_DIR", str(directory))
     return directory
+
+
+# Tests that time the event loop (a heartbeat beside the code) or start
+# processes of their own run one after another on a single xdist worker, so
+# that two of them never compete for the machine's cores at the same time.
+SERIAL = ("behaviour/", "test_faults.py", "test_precommit.py", "test_benchmark_smoke.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.as_posix()
+        if any(f"tests/{part}" in path for part in SERIAL):
+            item.add_marker(pytest.mark.xdist_group("serial"))
