@@ -26,6 +26,12 @@ from .rules import Rule
 
 def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> FixResult:
     """Run the fixers of ``rules`` on ``source``; never raises for bad input."""
+    head, tail = _blank_end(source)
+    if tail:
+        # LibCST drops the blank lines before a last line of spaces
+        # ('x\n\n ' comes back as 'x\n '): it never sees them.
+        inner = run(head, filename, settings, rules)
+        return replace(inner, source=inner.source + tail)
     try:
         if skeleton.applies(source, rules):
             result = _run_on_skeleton(source, filename, settings, rules)
@@ -38,6 +44,17 @@ def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -
         return FixResult(source, error="cannot parse: nested too deeply")
     except Exception as error:  # one bad module must never stop a run
         return FixResult(source, error=f"internal error: {type(error).__name__}: {error}")
+
+
+def _blank_end(source: str) -> tuple[str, str]:
+    """``source`` up to the end of its last non-blank line, and the blank lines after it."""
+    code = source.rstrip(" \t\f\r\n")
+    rest = source[len(code):]
+    breaks = [i for i in (rest.find("\n"), rest.find("\r")) if i >= 0]
+    if not breaks:
+        return source, ""
+    end = len(code) + min(breaks) + (2 if rest.startswith("\r\n", min(breaks)) else 1)
+    return source[:end], source[end:]
 
 
 def _run_fixers(
@@ -84,17 +101,26 @@ def _run_fixers(
     removed = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
     if removed and not _all_still_used(module.code, removed):
         module = _RemoveImports(context).transform_module(module)
+    if not fixes:
+        # Nothing was rewritten: the text stays byte for byte, whatever
+        # LibCST's round trip makes of it ('x\n\n #' comes back as 'x\n #').
+        return FixResult(source, (), tuple(sorted(findings, key=_order)))
+    if original.code != source:
+        raise RuntimeError("LibCST does not reproduce this file exactly; not touching it")
     new = module.code
-    order = lambda item: (item.line, item.column, item.code)  # noqa: E731
     result = FixResult(
         new,
-        tuple(sorted(fixes, key=order)),
-        tuple(sorted(findings, key=order)),
+        tuple(sorted(fixes, key=_order)),
+        tuple(sorted(findings, key=_order)),
         changed=new != source,
     )
     if result.changed:
         _check_compiles(source, new, filename)
     return result
+
+
+def _order(item: Fix | Finding) -> tuple[int, int, str]:
+    return (item.line, item.column, item.code)
 
 
 def _run_on_skeleton(

@@ -34,8 +34,15 @@ def cache_elsewhere(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 SERIAL = ("behaviour/", "test_faults.py", "test_precommit.py", "test_benchmark_smoke.py")
 
 
+# The differential test reads the fixture results test_fixtures.py caches
+# (each fixture runs through LibCST once per worker): same worker.
+FIXTURE_RUNS = ("test_fixtures.py", "test_differential.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.path.as_posix()
         if any(f"tests/{part}" in path for part in SERIAL):
             item.add_marker(pytest.mark.xdist_group("serial"))
+        elif any(path.endswith(f"tests/{name}") for name in FIXTURE_RUNS):
+            item.add_marker(pytest.mark.xdist_group("fixtures"))
