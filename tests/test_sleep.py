@@ -352,3 +352,14 @@ def test_a_module_that_does_not_parse_comes_back_unchanged() -> None:
 def test_the_cheap_stage_keeps_every_module_with_work(source: str, candidate: bool) -> None:
     rules = rules_for_source(source, select_rules(Settings(select=("ASYNC251",))))
     assert rules == ([RULES["sleep"]] if candidate else [])
+
+
+def test_what_libcst_cannot_reproduce_is_never_written() -> None:
+    # LibCST prints 'x\n\n #' back as 'x\n #' (found by hypothesmith).
+    assert fix_source("globalmatch\n\n #", staged=False) == FixResult("globalmatch\n\n #")
+    source = "import time\n\n\nasync def f():\n    time.sleep(1)\n\n #"
+    result = fix_source(source)
+    assert result.source == source and not result.changed
+    assert result.error == (
+        "internal error: RuntimeError: LibCST does not reproduce this file exactly; not touching it"
+    )
