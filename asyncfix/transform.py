@@ -7,6 +7,7 @@ this is the only module that imports LibCST.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import cast
@@ -28,8 +29,9 @@ def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -
     """Run the fixers of ``rules`` on ``source``; never raises for bad input."""
     head, tail = _blank_end(source)
     if tail:
-        # LibCST drops the blank lines before a last line of spaces
-        # ('x\n\n ' comes back as 'x\n '): it never sees them.
+        # LibCST drops some blank and comment lines after the last statement
+        # ('x\n\n ' comes back as 'x\n ', 'x\n #\n\n #' as 'x\n #'): it
+        # never sees them.
         inner = run(head, filename, settings, rules)
         return replace(inner, source=inner.source + tail)
     try:
@@ -46,15 +48,33 @@ def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -
         return FixResult(source, error=f"internal error: {type(error).__name__}: {error}")
 
 
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def _blank_end(source: str) -> tuple[str, str]:
-    """``source`` up to the end of its last non-blank line, and the blank lines after it."""
-    code = source.rstrip(" \t\f\r\n")
-    rest = source[len(code):]
-    breaks = [i for i in (rest.find("\n"), rest.find("\r")) if i >= 0]
-    if not breaks:
+    """``source`` up to its last statement, and the blank and comment lines after it."""
+    lines = _LINES.findall(source)
+    end = len(lines)
+    while end and _blank_or_comment(lines[end - 1]):
+        end -= 1
+    if end == len(lines):
+        return source, ""  # the usual case: code on the last line, nothing to parse
+    # A line that looks like a comment may be inside a string: ask the parser
+    # where the last statement ends.
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source, ""
-    end = len(code) + min(breaks) + (2 if rest.startswith("\r\n", min(breaks)) else 1)
-    return source[:end], source[end:]
+    end = max(end, body[-1].end_lineno or len(lines)) if body else len(lines)
+    head = "".join(lines[:end])
+    if end >= len(lines) or head.rstrip("\r\n").endswith("\\"):
+        return source, ""
+    return head, source[len(head):]
+
+
+def _blank_or_comment(line: str) -> bool:
+    text = line.strip(" \t\f\r\n")
+    return not text or text.startswith("#")
 
 
 def _run_fixers(
