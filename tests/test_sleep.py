@@ -354,12 +354,11 @@ def test_the_cheap_stage_keeps_every_module_with_work(source: str, candidate: bo
     assert rules == ([RULES["sleep"]] if candidate else [])
 
 
-def test_what_libcst_cannot_reproduce_is_never_written() -> None:
+def test_what_libcst_would_drop_at_the_end_is_kept() -> None:
     # LibCST prints 'x\n\n #' back as 'x\n #' (found by hypothesmith).
     assert fix_source("globalmatch\n\n #", staged=False) == FixResult("globalmatch\n\n #")
     source = "import time\n\n\nasync def f():\n    time.sleep(1)\n\n #"
     result = fix_source(source)
-    assert result.source == source and not result.changed
-    assert result.error == (
-        "internal error: RuntimeError: LibCST does not reproduce this file exactly; not touching it"
+    assert result.source == (
+        "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n\n #"
     )
