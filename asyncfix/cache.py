@@ -5,7 +5,8 @@ Like ruff's cache: a ``.asyncfix_cache/`` folder at the project root (or
 ``CACHEDIR.TAG``, so that git and backup tools leave it alone.  Inside, one
 JSON file per asyncfix version and set of settings::
 
-    .asyncfix_cache/0.1.0/<key>.json  {"files": {"/abs/a.py": {"hash": ..., "seen": ..., "findings": [...]}}}
+    .asyncfix_cache/0.1.0/<key>.json
+    {"files": {"/abs/a.py": {"hash": ..., "seen": ..., "findings": [...]}}}
 
 ``<key>`` hashes everything that can change the output besides the file
 itself: the settings (their ``repr``: a frozen dataclass), asyncfix's own
@@ -13,9 +14,12 @@ source (so that an edited checkout never replays stale results), the LibCST
 and Python versions.  Per file the entry holds the BLAKE2b hash of its bytes:
 a file is replayed only when its content is the same, whatever its mtime.
 
-Only files that came out unchanged, without an error, are stored, with the
-calls left to fix by hand (replayed exactly).  A file that was (or would be)
-changed is never stored: the next run fixes it again.
+A file that came out unchanged is stored with the calls left to fix by
+hand, replayed exactly.  A file that would change (``--check``, ``--diff``)
+is stored with its fixes and its new bytes (zlib, base64), replayed for
+``--check`` and ``--diff`` only: an in-place run always runs the fixers, the
+cache never writes a file.  A file just written is not stored (the next run
+checks its new text), nor is one that could not be read, parsed or written.
 
 The cache can never break a run: an unreadable or corrupt cache file is
 ignored (and replaced when the run saves), a folder that cannot be written is

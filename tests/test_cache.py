@@ -358,3 +358,16 @@ def test_a_run_that_only_hits_writes_nothing(monkeypatch: pytest.MonkeyPatch) ->
     os.utime(path, ns=(0, 0))
     run(".")
     assert path.stat().st_mtime_ns == 0
+
+
+def test_worker_processes_store_and_replay_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(4):
+        write(f"fix{n}.py", BEFORE)
+        write(f"left{n}.py", UNFIXABLE)
+        write(f"clean{n}.py", CLEAN_ASYNC)
+    first = run_cli("--jobs", "2", "--diff", ".")
+    assert first.exit_code == 1
+    assert len(entries()) == 12
+    assert sum("output" in entry for entry in entries().values()) == 4
+    no_work(monkeypatch)
+    same_output(first, run("--diff", "."))
