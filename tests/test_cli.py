@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 from asyncfix import __version__
-from asyncfix.fixers import load
+from asyncfix.rules import CODES
 from cli_helpers import AFTER, BEFORE, UNFIXABLE, write
 from cli_helpers import run
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
-KNOWN = ", ".join(sorted(load()))
+KNOWN = ", ".join(sorted(CODES))
 
 CLEAN = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 FINDING = (
