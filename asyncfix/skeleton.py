@@ -94,7 +94,9 @@ def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
         # The imported names the body uses stay named, so that no fixer takes
         # their imports for unused.
-        used = sorted(imported & {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)})
+        # (as words: a string annotation names them too)
+        body_text = "".join(lines[start:end])
+        used = sorted(imported & set(_WORD.findall(body_text)))
         keep = ", ".join(used) + "," if used else "pass"
         for number in range(start, end):
             ending = _ending(lines[number])
@@ -119,8 +121,7 @@ def imports_kept(original: str, merged: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     lost = _imported(before) - _imported(after)
-    used = {node.id for node in ast.walk(after) if isinstance(node, ast.Name)}
-    return not (lost & used)
+    return not (lost & set(_WORD.findall(merged)))  # as words: string annotations too
 
 
 def _imported(tree: ast.AST) -> set[str]:
@@ -137,6 +138,7 @@ def _imports(statement: ast.stmt) -> bool:
     return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(statement))
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 

@@ -95,9 +95,8 @@ def _groups(rule: Rule) -> tuple[tuple[str, frozenset[bytes]], ...]:
     """(package, the last parts of its target names) for each package the rule knows."""
     groups: dict[str, set[str]] = {}
     for name in rule.targets:
-        package = name.split(".")[0]
-        if package != "builtins":
-            groups.setdefault(package, set()).add(name.rsplit(".", 1)[-1])
+        # builtins too: ``import builtins`` / ``from builtins import input as ask``
+        groups.setdefault(name.split(".")[0], set()).add(name.rsplit(".", 1)[-1])
     for name in rule.receivers:
         names = groups.setdefault(name.split(".")[0], set())
         names.update(rule.methods)
@@ -109,11 +108,12 @@ def _groups(rule: Rule) -> tuple[tuple[str, frozenset[bytes]], ...]:
 
 @lru_cache(maxsize=None)
 def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
-    """``open(`` / ``input(`` called by their bare name (not as a method)."""
+    """``open`` / ``input`` named bare (not as a method)."""
     if not rule.builtins:
         return None
     names = b"|".join(re.escape(n.encode()) for n in sorted(rule.builtins))
-    return re.compile(rb"(?<![\w.])(?:" + names + rb")\s*\(")
+    # the bare name anywhere, not as an attribute: ``open(``, ``(open)(``, ``f = open``
+    return re.compile(rb"(?<![\w.])(?:" + names + rb")\b")
 
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:

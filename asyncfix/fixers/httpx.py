@@ -24,6 +24,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ComprehensionScope,
+    FunctionScope,
     PositionProvider,
     QualifiedNameSource,
     ScopeProvider,
@@ -69,6 +70,8 @@ class HttpxFixer(Fixer):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._statements: list[cst.SimpleStatementLine] = []
+        # statements with two httpx.get()-style calls: one client would serve both
+        self._crowded: set[cst.SimpleStatementLine] = set()
         # statement -> the calls planned in it: (original call, label, moved args)
         self._planned: dict[cst.SimpleStatementLine, list[tuple[cst.Call, str, list[cst.Arg]]]] = {}
         self._clients: dict[Assignment, str | None] = {}  # client binding -> why not (None: ok)
@@ -82,6 +85,18 @@ class HttpxFixer(Fixer):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
+        calls: list[cst.Call] = []
+        fixer = self
+
+        class Counter(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> bool:
+                if isinstance(call.func, (cst.Name, cst.Attribute)) and fixer._function(call.func):
+                    calls.append(call)
+                return True
+
+        node.visit(Counter())
+        if len(calls) > 1:
+            self._crowded.add(node)
         return True
 
     # -- httpx.get(...) ----------------------------------------------------
@@ -177,6 +192,8 @@ class HttpxFixer(Fixer):
             )
         if any(a.star for a in call.args):
             return "`*args`/`**kwargs` cannot be split between the client and the request"
+        if self._statements and self._statements[-1] in self._crowded:
+            return "two requests in one statement would share one client (and its cookies)"
         if not self._statements or not _holds(self._statements[-1], call):
             if self._in_one_line_block(call):
                 return "the statement shares its line with its `if`/`for`/`while`/`with` (a one-line block)"
@@ -192,6 +209,13 @@ class HttpxFixer(Fixer):
             a for a in call.args if a.keyword is not None and a.keyword.value in CLIENT_ARGUMENTS
         ]
         kept = [a for a in call.args if a not in moved]
+        if moved and "#" in cst.Module([]).code_for_node(call):
+            return "the comments among its arguments would not survive moving some to the client"
+        if moved and (self._conditional(call, statement) or _has_walrus(statement)):
+            return (
+                "the client's arguments would be evaluated before the statement, "
+                "unconditionally"
+            )
         for arg in moved:
             if "#" in cst.Module([]).code_for_node(arg):
                 return (
@@ -209,6 +233,15 @@ class HttpxFixer(Fixer):
         if self.module_reference(call, "httpx") is None:
             return "the name `httpx` means something else here"
         return None
+
+    def _conditional(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
+        """``node`` runs only sometimes within ``statement`` (``and``/``or``/``if``-``else``)."""
+        current = self.parent(node)
+        while current is not None and current is not statement:
+            if isinstance(current, (cst.BooleanOperation, cst.IfExp)):
+                return True
+            current = self.parent(current)
+        return False
 
     def _in_one_line_block(self, node: cst.CSTNode) -> bool:
         current = self.parent(node)
@@ -407,6 +440,13 @@ class HttpxFixer(Fixer):
 
     def _plan_client(self, binding: Assignment) -> str | None:
         node = binding.node
+        scope = binding.scope
+        if not (
+            isinstance(scope, FunctionScope)
+            and isinstance(scope.node, cst.FunctionDef)
+            and scope.node.asynchronous is not None
+        ):
+            return "the client is made outside an `async def`; make it an `httpx.AsyncClient` there"
         parent = self.parent(node)
         if isinstance(parent, cst.AsName):
             item = self.parent(parent)
@@ -472,6 +512,8 @@ class HttpxFixer(Fixer):
             return f"a `# noqa` keeps {where} on line {pos} blocking, so the client stays sync"
         if isinstance(self.parent(call), cst.Await):
             return f"{where} on line {pos} is already awaited"
+        if any(a.keyword is not None and a.keyword.value == "stream" for a in call.args):
+            return f"{where} on line {pos} streams the body, read later with sync calls"
         node: cst.CSTNode | None = call
         statement = None
         while node is not None and not isinstance(node, cst.FunctionDef):
@@ -566,6 +608,19 @@ def _holds(statement: cst.CSTNode, node: cst.CSTNode) -> bool:
             if candidate is node:
                 found = True
             return not found
+
+    statement.visit(Finder())
+    return found
+
+
+def _has_walrus(statement: cst.CSTNode) -> bool:
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+            nonlocal found
+            found = True
+            return False
 
     statement.visit(Finder())
     return found

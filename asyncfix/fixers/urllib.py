@@ -67,6 +67,18 @@ class UrlopenFixer(Fixer):
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
+        calls: list[cst.Call] = []
+        fixer = self
+
+        class Counter(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> bool:
+                if fixer._is_urlopen(call):
+                    calls.append(call)
+                return True
+
+        node.visit(Counter())
+        if len(calls) > 1:
+            self._conflicts.add(node)
         return True
 
     def visit_With(self, node: cst.With) -> bool:
@@ -97,15 +109,7 @@ class UrlopenFixer(Fixer):
             self.report(original_node, NOT_FIXED + (reason or "no safe rewrite"))
             return updated_node
         statement = self._statements[-1]
-        if statement in self._by_statement or statement in self._conflicts:
-            # One session per call, as urlopen has: report them all and leave
-            # the statement as it was (leave_SimpleStatementLine).
-            self.report(original_node, NOT_FIXED + "two requests in one statement")
-            other = self._by_statement.pop(statement, None)
-            if other is not None:
-                self.report(other.call, NOT_FIXED + "two requests in one statement")
-            self._conflicts.add(statement)
-            return updated_node
+        plan.url, plan.timeout = self._url_timeout(updated_node)
         self._by_statement[statement] = plan
         self._replacements.update(plan.replacements)
         return updated_node
@@ -172,6 +176,34 @@ class UrlopenFixer(Fixer):
             if self.module_reference(call, module) is None:
                 return f"the name `{module}` means something else here"
         return None
+
+    def _whole_value(self, call: cst.Call, statement: cst.SimpleStatementLine) -> bool:
+        """``urlopen(u).read()`` (or ``json.load(urlopen(u))``), maybe with methods and
+        subscripts after it, is all a statement computes: nothing runs before it."""
+        node: cst.CSTNode = call
+        parent = self.parent(node)
+        if isinstance(parent, cst.Arg):  # json.load(urlopen(u))
+            node = self.parent(parent) or node
+        elif isinstance(parent, cst.Attribute):  # urlopen(u).read()
+            node = self.parent(parent) or node
+        while True:
+            parent = self.parent(node)
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                grand = self.parent(parent)
+                if isinstance(grand, cst.Call) and grand.func is parent:
+                    if any(_calls(arg.value) for arg in grand.args):
+                        return False
+                    node = grand
+                else:
+                    node = parent
+            elif isinstance(parent, cst.Subscript) and parent.value is node:
+                node = parent
+            else:
+                break
+        small = statement.body[0]
+        if isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            return small.value is node and not isinstance(small, cst.AugAssign)
+        return isinstance(small, (cst.Return, cst.Expr)) and small.value is node
 
     def _enclosing_handler(self, node: cst.CSTNode) -> cst.Try | None:
         current = self.parent(node)
@@ -348,6 +380,9 @@ class UrlopenFixer(Fixer):
         plan = self._by_with.pop(original_node, None)
         if plan is None:
             return updated_node
+        item = updated_node.items[0].item
+        assert isinstance(item, cst.Call)
+        plan.url, plan.timeout = self._url_timeout(item)  # with what was fixed inside
         self.record_fix(plan.call, "`urlopen()` -> aiohttp `async with` blocks")
         inner = updated_node.with_changes(
             asynchronous=cst.Asynchronous(),
@@ -365,6 +400,13 @@ class UrlopenFixer(Fixer):
         if not self._statements:
             return None, "it is not part of a simple statement"
         statement = self._statements[-1]
+        if statement in self._conflicts:
+            return None, "two requests in one statement"
+        if not self._whole_value(call, statement):
+            return None, (
+                "the request would move ahead of the rest of its statement; "
+                "give it a statement of its own (`body = urlopen(url).read()`)"
+            )
         if len(statement.body) != 1 or not isinstance(self.parent(statement), cst.IndentedBlock):
             return None, "the statement shares its line with another"
         response = self._free_name(statement, ("resp", "response", "http_response"))
@@ -397,9 +439,7 @@ class UrlopenFixer(Fixer):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement:
         self._statements.pop()
-        if original_node in self._conflicts:
-            self._conflicts.discard(original_node)
-            return original_node
+        self._conflicts.discard(original_node)
         plan = self._by_statement.pop(original_node, None)
         if plan is None:
             return updated_node
@@ -484,6 +524,19 @@ def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
     )
     return cst.Arg(value, keyword=cst.Name(name), equal=tight)
+
+
+def _calls(node: cst.CSTNode) -> bool:
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> bool:
+            nonlocal found
+            found = True
+            return False
+
+    node.visit(Finder())
+    return found
 
 
 def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
