@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import ClassVar
 
 import libcst as cst
+from libcst import CSTNodeT
 from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.metadata import (
     ParentNodeProvider,
@@ -120,30 +121,31 @@ class Fixer(AsyncContextTracker, ContextAwareTransformer):
         return self.noqa.silenced(code or self.code, pos.start.line, pos.end.line)
 
     def record_fix(self, node: cst.CSTNode, message: str, code: str | None = None) -> None:
-        pos = self.get_metadata(PositionProvider, node)
-        self.fixes.append(
-            Fix(
-                pos.start.line,
-                pos.start.column + 1,
-                code or self.code,
-                message,
-                pos.end.line,
-                pos.end.column + 1,
-            )
-        )
+        self.fixes.append(Fix(*self._where(node, message, code)))
 
     def report(self, node: cst.CSTNode, message: str, code: str | None = None) -> None:
+        self.findings.append(Finding(*self._where(node, message, code)))
+
+    def _where(
+        self, node: cst.CSTNode, message: str, code: str | None
+    ) -> tuple[int, int, str, str, int, int]:
+        """The fields of a Fix or Finding: 1-based start, code, message, end."""
         pos = self.get_metadata(PositionProvider, node)
-        self.findings.append(
-            Finding(
-                pos.start.line,
-                pos.start.column + 1,
-                code or self.code,
-                message,
-                pos.end.line,
-                pos.end.column + 1,
-            )
-        )
+        start, end = pos.start, pos.end
+        return (start.line, start.column + 1, code or self.code, message, end.line, end.column + 1)
+
+    def awaited(self, call: cst.Call) -> bool:
+        """``await call(...)`` already (parentheses belong to the call in LibCST)."""
+        return isinstance(self.parent(call), cst.Await)
+
+    def contains(self, container: cst.CSTNode, node: cst.CSTNode) -> bool:
+        """``node`` is ``container`` or inside it (climbing the parent links)."""
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is container:
+                return True
+            current = self.parent(current)
+        return False
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -240,6 +242,20 @@ def choose_event_loop(module: cst.Module, settings: Settings) -> str:
     if "trio" in roots and "asyncio" not in roots:
         return "trio"
     return "asyncio"
+
+
+def nodes_of(container: cst.CSTNode, kind: type[CSTNodeT]) -> list[CSTNodeT]:
+    """Every node of ``kind`` in ``container`` (itself included), in tree order."""
+    found: list[CSTNodeT] = []
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, candidate: cst.CSTNode) -> bool:
+            if isinstance(candidate, kind):
+                found.append(candidate)
+            return True
+
+    container.visit(Finder())
+    return found
 
 
 def is_dotted_name(node: cst.BaseExpression) -> bool:

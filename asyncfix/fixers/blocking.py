@@ -164,7 +164,6 @@ class BlockingCallFixer(Fixer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._awaited: set[cst.Call] = set()
         self._configured = {call.name: call for call in self.settings.blocking_calls}
         self._resolving: set[str] = set()  # names whose bindings _made_by is looking at
 
@@ -181,11 +180,6 @@ class BlockingCallFixer(Fixer):
             return func.attr.value in self._spellings
         # builtins and names imported with ``from x import y`` (any alias)
         return isinstance(func, cst.Name)
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        if isinstance(node.expression, cst.Call):
-            self._awaited.add(node.expression)
-        return True
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self.could_be_target(original_node.func):
@@ -206,7 +200,7 @@ class BlockingCallFixer(Fixer):
         if target.advice is not None:
             self.report(original_node, blocks + self._advice(target.advice), target.code)
             return updated_node
-        awaited = original_node in self._awaited
+        awaited = self.awaited(original_node)
         reason = None
         if where.blocker is not None and not awaited:
             reason = f"it is inside {where.blocker}"

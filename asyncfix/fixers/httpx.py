@@ -32,7 +32,7 @@ from libcst.metadata import (
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, name_used, register, union_members
+from . import Fixer, name_used, nodes_of, register, union_members
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -75,26 +75,15 @@ class HttpxFixer(Fixer):
         # statement -> the calls planned in it: (original call, label, moved args)
         self._planned: dict[cst.SimpleStatementLine, list[tuple[cst.Call, str, list[cst.Arg]]]] = {}
         self._clients: dict[Assignment, str | None] = {}  # client binding -> why not (None: ok)
-        self._awaited: set[cst.Call] = set()
         self._forgotten: set[cst.CSTNode] = set()
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        if isinstance(node.expression, cst.Call):
-            self._awaited.add(node.expression)
-        return True
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
-        calls: list[cst.Call] = []
-        fixer = self
-
-        class Counter(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> bool:
-                if isinstance(call.func, (cst.Name, cst.Attribute)) and fixer._function(call.func):
-                    calls.append(call)
-                return True
-
-        node.visit(Counter())
+        calls = [
+            call
+            for call in nodes_of(node, cst.Call)
+            if isinstance(call.func, (cst.Name, cst.Attribute)) and self._function(call.func)
+        ]
         if len(calls) > 1:
             self._crowded.add(node)
         return True
@@ -167,7 +156,7 @@ class HttpxFixer(Fixer):
             lpar=[],
             rpar=[],
         )
-        if original in self._awaited:  # `await httpx.get()`: a TypeError until now
+        if self.awaited(original):  # `await httpx.get()`: a TypeError until now
             return call.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         lpar, rpar = updated.lpar, updated.rpar
         if not lpar and self.needs_parentheses(original):
@@ -194,7 +183,7 @@ class HttpxFixer(Fixer):
             return "`*args`/`**kwargs` cannot be split between the client and the request"
         if self._statements and self._statements[-1] in self._crowded:
             return "two requests in one statement would share one client (and its cookies)"
-        if not self._statements or not _holds(self._statements[-1], call):
+        if not self._statements or not self.contains(self._statements[-1], call):
             if self._in_one_line_block(call):
                 return "the statement shares its line with its `if`/`for`/`while`/`with` (a one-line block)"
             return "it is not part of a simple statement the client block can wrap"
@@ -211,11 +200,10 @@ class HttpxFixer(Fixer):
         kept = [a for a in call.args if a not in moved]
         if moved and "#" in cst.Module([]).code_for_node(call):
             return "the comments among its arguments would not survive moving some to the client"
-        if moved and (self._conditional(call, statement) or _has_walrus(statement)):
-            return (
-                "the client's arguments would be evaluated before the statement, "
-                "unconditionally"
-            )
+        if moved and (
+            self._conditional(call, statement) or bool(nodes_of(statement, cst.NamedExpr))
+        ):
+            return "the client's arguments would be evaluated before the statement, unconditionally"
         for arg in moved:
             if "#" in cst.Module([]).code_for_node(arg):
                 return (
@@ -597,33 +585,6 @@ class HttpxFixer(Fixer):
         if isinstance(func, cst.Name) and func not in self._forgotten:
             self._forgotten.add(func)
             RemoveImportsVisitor.remove_unused_import_by_node(self.context, func)
-
-
-def _holds(statement: cst.CSTNode, node: cst.CSTNode) -> bool:
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def on_visit(self, candidate: cst.CSTNode) -> bool:
-            nonlocal found
-            if candidate is node:
-                found = True
-            return not found
-
-    statement.visit(Finder())
-    return found
-
-
-def _has_walrus(statement: cst.CSTNode) -> bool:
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
-            nonlocal found
-            found = True
-            return False
-
-    statement.visit(Finder())
-    return found
 
 
 def _plain(node: cst.BaseExpression) -> bool:

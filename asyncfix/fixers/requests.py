@@ -26,7 +26,7 @@ from libcst.metadata import PositionProvider, QualifiedNameSource, ScopeProvider
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, register
+from . import Fixer, nodes_of, register
 
 RULE = RULES["requests"]
 METHODS = HTTP_METHODS
@@ -179,7 +179,7 @@ class _Collector(AsyncContextTracker):
             self.functions.append(node)
             self.calls[node] = []
             # its parameters are its names too (they are visited before its body)
-            self.names[node] = {n.value for n in _nodes(node.params, cst.Name)}
+            self.names[node] = {n.value for n in nodes_of(node.params, cst.Name)}
         return True
 
     # The function owns its body; its defaults and decorators run in the
@@ -329,7 +329,7 @@ class RequestsFixer(Fixer):
                     calls[0],
                     f"aiohttp runs only on asyncio and this module uses {self.loop}",
                 )
-            if any(not self._in_nested_scope(function, y) for y in _nodes(function.body, cst.Yield)):
+            if any(not self._in_nested_scope(function, y) for y in nodes_of(function.body, cst.Yield)):
                 raise Unfixable(
                     calls[0],
                     "the function is an async generator: the response and its session would "
@@ -467,7 +467,7 @@ class RequestsFixer(Fixer):
                 return arg.with_changes(keyword=cst.Name("ssl"))
             raise Unfixable(call, "`verify=` with a CA bundle path has no direct aiohttp form")
         if key == "stream":
-            if _nodes(arg, cst.Comment):
+            if nodes_of(arg, cst.Comment):
                 raise Unfixable(call, "a comment on `stream=`, which is dropped, would be lost")
             if _is_constant(value, "True") or _is_constant(value, "False"):
                 return None  # aiohttp always streams; the body is read where it is used
@@ -547,7 +547,7 @@ class RequestsFixer(Fixer):
                 raise Unfixable(call, "`files=` with other arguments that call functions")
         if not isinstance(files, cst.Dict) or (data is not None and not isinstance(data.value, cst.Dict)):
             raise Unfixable(call, "`files=` and `data=` must be dict literals to build a FormData")
-        if _nodes(files, cst.Comment) or (data is not None and _nodes(data, cst.Comment)):
+        if nodes_of(files, cst.Comment) or (data is not None and nodes_of(data, cst.Comment)):
             raise Unfixable(call, "comments inside `files=`/`data=` would be lost in the FormData")
         fields = self._form_fields(call, data.value if data is not None else None)
         uploads = self._form_files(plan, call, files)
@@ -1128,10 +1128,10 @@ class RequestsFixer(Fixer):
         JSONDecodeError, which is a RequestException.
         """
         calls = [r.call for r in plan.requests]
-        for star in _nodes(plan.function.body, cst.TryStar):
+        for star in nodes_of(plan.function.body, cst.TryStar):
             if any(_contains(star.body, c) for c in calls):
                 raise Unfixable(calls[0], "`except*` handlers around the call are not mapped")
-        for try_node in _nodes(plan.function.body, cst.Try):
+        for try_node in nodes_of(plan.function.body, cst.Try):
             inside = [c for c in calls if _contains(try_node.body, c)]
             reads = [n for n in plan.reads if _contains(try_node.body, n)]
             if not inside and not reads:
@@ -1763,19 +1763,6 @@ def _contains(container: Node, node: Node) -> bool:
     return found
 
 
-def _nodes(container: Node, kind: type) -> list:  # type: ignore[type-arg]
-    found = []
-
-    class Finder(cst.CSTVisitor):
-        def on_visit(self, candidate: Node) -> bool:
-            if isinstance(candidate, kind):
-                found.append(candidate)
-            return True
-
-    container.visit(Finder())
-    return found
-
-
 def _bound_call(
     node: Node | None, name: str, parent: Callable[[Node], Node | None]
 ) -> cst.Call | None:
@@ -1891,4 +1878,4 @@ def _scan(node: Node, target: cst.Call) -> bool | None:
 
 
 def _has_call(node: Node) -> bool:
-    return bool(_nodes(node, cst.Call)) or bool(_nodes(node, cst.Await))
+    return bool(nodes_of(node, cst.Call)) or bool(nodes_of(node, cst.Await))

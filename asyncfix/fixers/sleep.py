@@ -26,13 +26,7 @@ class SleepFixer(Fixer):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._awaited: set[cst.Call] = set()
         self._forgotten: set[frozenset[BaseAssignment]] = set()
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        if isinstance(node.expression, cst.Call):
-            self._awaited.add(node.expression)
-        return True
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self.could_be_target(original_node.func):
@@ -43,7 +37,7 @@ class SleepFixer(Fixer):
         binding = self._binding(original_node.func)
         if binding is None or self.silenced(original_node):
             return updated_node
-        awaited = original_node in self._awaited
+        awaited = self.awaited(original_node)
         reason = binding or self._argument_problem(original_node)
         if reason is None and where.blocker is not None and not awaited:
             reason = f"it is inside {where.blocker}"

@@ -26,7 +26,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import Assignment, QualifiedNameSource, ScopeProvider
 
 from ..scope import Frame
-from . import Fixer, name_used, register
+from . import Fixer, name_used, nodes_of, register
 
 TARGET = "urllib.request.urlopen"
 NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
@@ -57,27 +57,11 @@ class UrlopenFixer(Fixer):
         self._by_statement: dict[cst.CSTNode, Plan] = {}
         self._by_with: dict[cst.CSTNode, Plan] = {}
         self._replacements: dict[cst.CSTNode, Replace] = {}
-        self._awaited: set[cst.Call] = set()
         self._conflicts: set[cst.CSTNode] = set()
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        if isinstance(node.expression, cst.Call):
-            self._awaited.add(node.expression)
-        return True
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
-        calls: list[cst.Call] = []
-        fixer = self
-
-        class Counter(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> bool:
-                if fixer._is_urlopen(call):
-                    calls.append(call)
-                return True
-
-        node.visit(Counter())
-        if len(calls) > 1:
+        if sum(self._is_urlopen(call) for call in nodes_of(node, cst.Call)) > 1:
             self._conflicts.add(node)
         return True
 
@@ -145,7 +129,7 @@ class UrlopenFixer(Fixer):
             return f"it is inside {where.blocker}"
         if any(frame is Frame.COMPREHENSION for frame in self.frames):
             return "it is inside a comprehension: one session would serve every request"
-        if call in self._awaited:
+        if self.awaited(call):
             return "it is already awaited"
         if any(arg.star for arg in call.args):
             return "`*args`/`**kwargs` cannot be checked"
@@ -163,9 +147,7 @@ class UrlopenFixer(Fixer):
             hint = ""
             if isinstance(url, cst.Name) and self._unannotated_parameter(url):
                 hint = " (annotate the parameter `: str`)"
-            return (
-                "cannot tell that the URL is a string and not a `urllib.request.Request`" + hint
-            )
+            return "cannot tell that the URL is a string and not a `urllib.request.Request`" + hint
         timeout = keywords["timeout"].value if "timeout" in keywords else None
         if timeout is not None and not _plain(timeout):
             return "the timeout expression would be evaluated twice (connect and read)"
@@ -191,7 +173,7 @@ class UrlopenFixer(Fixer):
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 grand = self.parent(parent)
                 if isinstance(grand, cst.Call) and grand.func is parent:
-                    if any(_calls(arg.value) for arg in grand.args):
+                    if any(nodes_of(arg.value, cst.Call) for arg in grand.args):
                         return False
                     node = grand
                 else:
@@ -286,7 +268,7 @@ class UrlopenFixer(Fixer):
         return plan, None
 
     def _map_use(self, use: cst.CSTNode, body: cst.CSTNode, plan: Plan) -> str | None:
-        if not _inside(self, use, body):
+        if not self.contains(body, use):
             return (
                 f"`{plan.response}` is used after the `with` block (aiohttp's response is closed)"
             )
@@ -526,19 +508,6 @@ def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
     return cst.Arg(value, keyword=cst.Name(name), equal=tight)
 
 
-def _calls(node: cst.CSTNode) -> bool:
-    found = False
-
-    class Finder(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> bool:
-            nonlocal found
-            found = True
-            return False
-
-    node.visit(Finder())
-    return found
-
-
 def _commas(args: list[cst.Arg]) -> list[cst.Arg]:
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     return [a.with_changes(comma=comma) if i < len(args) - 1 else a for i, a in enumerate(args)]
@@ -548,12 +517,3 @@ def _plain(node: cst.BaseExpression) -> bool:
     if isinstance(node, (cst.Name, cst.Integer, cst.Float)):
         return True
     return isinstance(node, cst.Attribute) and _plain(node.value)
-
-
-def _inside(fixer: Fixer, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-    current: cst.CSTNode | None = node
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = fixer.parent(current)
-    return False
