@@ -158,6 +158,19 @@ PATH_CLASSES = (
     "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath",
     "pathlib.PurePath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath",
 )
+# Path methods that give a path again (the blocking fixer and stage 2 follow them).
+PATH_RETURNING = frozenset(
+    {
+        "resolve",
+        "absolute",
+        "expanduser",
+        "with_name",
+        "with_suffix",
+        "with_stem",
+        "joinpath",
+        "relative_to",
+    }
+)
 URLLIB3_POOLS = (
     "urllib3.PoolManager", "urllib3.ProxyManager", "urllib3.HTTPConnectionPool",
     "urllib3.HTTPSConnectionPool", "urllib3.connection_from_url", "urllib3.proxy_from_url",

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
-from .rules import Rule
+from .rules import PATH_RETURNING, Rule
 
 
 @lru_cache(maxsize=None)
@@ -130,36 +130,13 @@ def rules_for_ast(source: str, rules: Sequence[Rule]) -> list[Rule]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return list(rules)  # maybe newer syntax than this Python knows: LibCST decides
     try:
-        calls = [dotted for dotted, _ in _calls_in_async(tree, in_async=False)]
+        calls = _calls_in_async(tree)
+        if not calls:
+            return []
+        module = _Module(tree)
+        return [rule for rule in rules if any(module.may_apply(rule, call) for call in calls)]
     except RecursionError:
         return list(rules)
-    if not calls:
-        return []
-    bindings = _import_bindings(tree)
-    resolved = {q for call in calls for q in _resolve(call, bindings)}
-    # A name no import binds may be a builtin (``open``, ``input``).
-    resolved |= {f"builtins.{call}" for call in calls if call not in bindings}
-    return [rule for rule in rules if _may_apply(rule, calls, resolved, bindings)]
-
-
-def _may_apply(
-    rule: Rule, calls: list[str], resolved: set[str], bindings: dict[str, set[str]]
-) -> bool:
-    if resolved & rule.targets:
-        return True
-    if not rule.receivers or not _creates_receiver(rule, bindings):
-        return False
-    # obj.get(...) / Path(p).exists() where obj may be a session or a path
-    # made somewhere in the module
-    return any("." in call and call.rsplit(".", 1)[1] in rule.methods for call in calls)
-
-
-def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
-    for qualified in bindings.values():
-        for name in qualified:
-            if name in rule.receivers or any(r.startswith(name + ".") for r in rule.receivers):
-                return True
-    return False
 
 
 def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
@@ -167,48 +144,74 @@ def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
 
     Raises RecursionError for a tree nested too deeply.
     """
-    bindings = _import_bindings(tree)
+    module = _Module(tree)
     lines: set[int] = set()
-    for dotted, call in _calls_in_async(tree, in_async=False):
-        resolved = _resolve(dotted, bindings)
-        if dotted not in bindings:
-            resolved.add(f"builtins.{dotted}")
-        if any(_may_apply(rule, [dotted], resolved, bindings) for rule in rules):
+    for call in _calls_in_async(tree):
+        if any(module.may_apply(rule, call) for rule in rules):
             lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
     return lines
 
 
-def _calls_in_async(node: ast.AST, *, in_async: bool) -> Iterator[tuple[str, ast.Call]]:
-    """Dotted names (and nodes) of the calls whose innermost enclosing function is async.
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Statements with bodies: where a sync stretch of code can hold an ``async def``.
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _calls_in_async(tree: ast.AST) -> list[ast.Call]:
+    """The calls whose innermost enclosing function is an ``async def``.
 
     Decorators, defaults and annotations run in the enclosing function; a
-    lambda's or a class's body is sync code (as in asyncfix/scope.py).
+    lambda's or a class's body is sync code (as in asyncfix/scope.py).  In
+    sync code only the statements are walked (an expression cannot hold an
+    ``async def``), which skips most of a module.
     """
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        for outer in (*node.decorator_list, node.args, *([node.returns] if node.returns else [])):
-            yield from _calls_in_async(outer, in_async=in_async)
-        inner = isinstance(node, ast.AsyncFunctionDef)
-        for statement in node.body:
-            yield from _calls_in_async(statement, in_async=inner)
-        return
-    if isinstance(node, ast.Lambda):
-        yield from _calls_in_async(node.args, in_async=in_async)
-        yield from _calls_in_async(node.body, in_async=False)
-        return
-    if isinstance(node, ast.ClassDef):
-        for outer in (*node.decorator_list, *node.bases, *node.keywords):
-            yield from _calls_in_async(outer, in_async=in_async)
-        for statement in node.body:
-            yield from _calls_in_async(statement, in_async=False)
-        return
-    if in_async and isinstance(node, ast.Call):
-        dotted = _dotted(node.func)
-        if dotted is not None:
-            yield dotted, node
-        elif isinstance(node.func, ast.Attribute):
-            yield f"?.{node.func.attr}", node  # a method of something made by a call
-    for child in ast.iter_child_nodes(node):
-        yield from _calls_in_async(child, in_async=in_async)
+    calls: list[ast.Call] = []
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, in_async = pop()
+        if isinstance(node, _FUNCTIONS):
+            if in_async:
+                outer: list[ast.AST] = [*node.decorator_list, node.args]
+                if node.returns is not None:
+                    outer.append(node.returns)
+                for part in outer:
+                    push((part, True))
+            inner = isinstance(node, ast.AsyncFunctionDef)
+            for statement in node.body:
+                push((statement, inner))
+        elif isinstance(node, ast.ClassDef):
+            if in_async:
+                for part in (*node.decorator_list, *node.bases, *node.keywords):
+                    push((part, True))
+            for statement in node.body:
+                push((statement, False))
+        elif isinstance(node, ast.Lambda):
+            if in_async:
+                push((node.args, True))
+            # its body is sync code: it holds no statement, so nothing to look at
+        elif in_async:
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            for child in ast.iter_child_nodes(node):
+                push((child, True))
+        else:
+            for field in _BODIES:
+                for child in getattr(node, field, ()):
+                    push((child, False))
+    return calls
+
+
+def _statements(tree: ast.AST) -> list[ast.AST]:
+    """Every statement of the module, at any depth (expressions hold none)."""
+    found: list[ast.AST] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for field in _BODIES:
+            stack.extend(getattr(node, field, ()))
+    return found
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -222,10 +225,155 @@ def _dotted(node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
-def _import_bindings(tree: ast.AST) -> dict[str, set[str]]:
+class _Module:
+    """What stage 2 knows of a module: its imports, and which names may hold a receiver.
+
+    Every test here is a superset of the fixers' own (asyncfix/fixers/):
+    they resolve a name through its scope and want all its bindings to agree;
+    here a name counts when any binding of that spelling anywhere in the
+    module might make the object.
+    """
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._statements = _statements(tree)
+        self.bindings = _import_bindings(self._statements)
+        self._made: dict[Rule, frozenset[str]] = {}
+        self._sites: list[tuple[str, ast.expr | None, ast.expr | None]] | None = None
+
+    def resolve(self, dotted: str) -> set[str]:
+        first, _, rest = dotted.partition(".")
+        return {q + ("." + rest if rest else "") for q in self.bindings.get(first, ())}
+
+    def may_apply(self, rule: Rule, call: ast.Call) -> bool:
+        dotted = _dotted(call.func)
+        if dotted is not None:
+            resolved = self.resolve(dotted)
+            if dotted not in self.bindings:
+                resolved.add(f"builtins.{dotted}")  # ``open``, ``input``
+            if resolved & rule.targets:
+                return True
+            # ``Path.cwd()``: a method called on the class itself
+            if any(q.rsplit(".", 1)[0] in rule.receivers for q in resolved if "." in q):
+                if dotted.rsplit(".", 1)[-1] in rule.methods:
+                    return True
+        func = call.func
+        return (
+            bool(rule.receivers)
+            and isinstance(func, ast.Attribute)
+            and func.attr in rule.methods
+            and self._receiver(rule, func.value, self._made_names(rule))
+        )
+
+    def _receiver(self, rule: Rule, node: ast.expr, made: frozenset[str], depth: int = 0) -> bool:
+        """``node`` may be an object one of ``rule``'s receivers made.
+
+        The shapes asyncfix/fixers/blocking.py's ``_made_by`` follows: a call
+        of the class, a path method that returns a path, ``.parent``, ``/``,
+        and a name bound to one of those (or annotated with the class).
+        """
+        if depth > 8:
+            return False
+        if isinstance(node, ast.Name):
+            return node.id in made
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in PATH_RETURNING:
+                if self._receiver(rule, func.value, made, depth + 1):
+                    return True
+            dotted = _dotted(func)
+            return dotted is not None and bool(self.resolve(dotted) & rule.receivers)
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            return self._receiver(rule, node.value, made, depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._receiver(rule, node.left, made, depth + 1)
+        return False
+
+    def _names_receiver(self, rule: Rule, annotation: ast.expr) -> bool:
+        """An annotation that mentions one of ``rule``'s receiver classes (in any way)."""
+        last = {name.rsplit(".", 1)[-1] for name in rule.receivers}
+        for node in ast.walk(annotation):
+            if isinstance(node, (ast.Name, ast.Attribute)):
+                dotted = _dotted(node)
+                if dotted is not None and self.resolve(dotted) & rule.receivers:
+                    return True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                # a string annotation: any word that may name the class
+                if last & set(_WORD_TEXT.findall(node.value)):
+                    return True
+        return False
+
+    def _made_names(self, rule: Rule) -> frozenset[str]:
+        """Names some binding of which may hold an object ``rule``'s receivers made."""
+        known = self._made.get(rule)
+        if known is not None:
+            return known
+        if not _creates_receiver(rule, self.bindings):
+            self._made[rule] = frozenset()
+            return frozenset()
+        sites = self._binding_sites()
+        made: set[str] = set()
+        for name, annotation, _ in sites:
+            if annotation is not None and self._names_receiver(rule, annotation):
+                made.add(name)
+        grown = True
+        while grown:  # ``a = Path(x)``, ``b = a / "c"``: until nothing is added
+            grown = False
+            frozen = frozenset(made)
+            for name, _, value in sites:
+                if name not in made and value is not None and self._receiver(rule, value, frozen):
+                    made.add(name)
+                    grown = True
+        self._made[rule] = frozenset(made)
+        return self._made[rule]
+
+    def _binding_sites(self) -> list[tuple[str, ast.expr | None, ast.expr | None]]:
+        """(name, annotation, value) for each parameter, assignment and ``with ... as``."""
+        if self._sites is not None:
+            return self._sites
+        sites: list[tuple[str, ast.expr | None, ast.expr | None]] = []
+        for node in self._statements:
+            if isinstance(node, _FUNCTIONS):  # (a lambda's parameters have no annotations)
+                arguments = node.args
+                for arg in (
+                    *arguments.posonlyargs, *arguments.args, arguments.vararg,
+                    *arguments.kwonlyargs, arguments.kwarg,
+                ):
+                    if arg is not None and arg.annotation is not None:
+                        sites.append((arg.arg, arg.annotation, None))
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    sites += [(name, None, node.value) for name in _stored(target)]
+            elif isinstance(node, ast.AnnAssign):
+                sites += [(name, node.annotation, node.value) for name in _stored(node.target)]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        sites += [
+                            (name, None, item.context_expr) for name in _stored(item.optional_vars)
+                        ]
+        self._sites = sites
+        return sites
+
+
+def _stored(target: ast.expr) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+_WORD_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
+    for qualified in bindings.values():
+        for name in qualified:
+            if name in rule.receivers or any(r.startswith(name + ".") for r in rule.receivers):
+                return True
+    return False
+
+
+def _import_bindings(statements: list[ast.AST]) -> dict[str, set[str]]:
     """Every name any import in the module binds -> the qualified names it may mean."""
     bindings: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -238,8 +386,3 @@ def _import_bindings(tree: ast.AST) -> dict[str, set[str]]:
                 local = alias.asname or alias.name
                 bindings.setdefault(local, set()).add(f"{node.module}.{alias.name}")
     return bindings
-
-
-def _resolve(call: str, bindings: dict[str, set[str]]) -> set[str]:
-    first, _, rest = call.partition(".")
-    return {q + ("." + rest if rest else "") for q in bindings.get(first, ())}

@@ -32,6 +32,7 @@ from ..rules import (
     OS_PATH_IO,
     PATH_CLASSES,
     PATH_METHODS,
+    PATH_RETURNING,
     RULES,
     SPAWN,
     URLLIB3_METHODS,
@@ -67,19 +68,6 @@ OPEN_HINT = {
     "trio": "use `trio.open_file()`",
     "anyio": "use `anyio.open_file()`",
 }
-# Path methods and attributes that give a path again.
-PATH_RETURNING = frozenset(
-    {
-        "resolve",
-        "absolute",
-        "expanduser",
-        "with_name",
-        "with_suffix",
-        "with_stem",
-        "joinpath",
-        "relative_to",
-    }
-)
 # pathlib methods whose result is an iterator: reported.
 PATH_ITERATORS = frozenset({"glob", "rglob", "iterdir", "walk"})
 

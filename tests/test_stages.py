@@ -1,0 +1,196 @@
+"""Stage 2 (asyncfix/stages.py) lets through what the fixers may touch, and little else.
+
+That it never stops a module the fixers would change is proven on every
+fixture (tests/test_fixtures.py runs each one staged and unstaged).  Here:
+the receiver shapes it must follow, and the look-alikes from the benchmark
+corpus that it must stop (they cost a LibCST parse each, for nothing).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from asyncfix import Settings
+from asyncfix.rules import select_rules
+from asyncfix.stages import rules_for_ast, rules_for_source
+
+RULES = select_rules(Settings())
+
+
+def _keys(source: str) -> list[str]:
+    return sorted(rule.key for rule in rules_for_ast(textwrap.dedent(source), RULES))
+
+
+@pytest.mark.parametrize(
+    ("source", "keys"),
+    [
+        pytest.param(
+            """\
+            from pathlib import Path
+            BASE = Path(__file__).parent
+            DATA = BASE / "data"
+
+            async def main():
+                return DATA.resolve().exists()
+            """,
+            ["blocking"],
+            id="module-level path through / and .parent",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            async def main(p: "Path | None"):
+                return p.read_text()
+            """,
+            ["blocking"],
+            id="string annotation",
+        ),
+        pytest.param(
+            """\
+            import pathlib
+
+            async def main():
+                return pathlib.Path.cwd()
+            """,
+            ["blocking"],
+            id="method called on the class",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            async def main(name):
+                p = Path(name)
+                p = p.with_suffix(".txt")
+                q: Path = make()
+                return p.exists() or q.is_file()
+            """,
+            ["blocking"],
+            id="rebinding through a path method, annotated assignment",
+        ),
+        pytest.param(
+            """\
+            import requests
+
+            async def main(url):
+                with requests.Session() as s:
+                    return s.get(url)
+            """,
+            ["requests"],
+            id="requests session from a with",
+        ),
+        pytest.param(
+            """\
+            import httpx
+
+            async def main(client: httpx.Client, url):
+                return client.get(url)
+            """,
+            ["httpx"],
+            id="annotated httpx client",
+        ),
+        pytest.param(
+            """\
+            import urllib3
+            pool = urllib3.PoolManager()
+
+            async def main(url):
+                return pool.request("GET", url)
+            """,
+            ["blocking"],
+            id="module-level urllib3 pool",
+        ),
+    ],
+)
+def test_receivers_followed(source: str, keys: list[str]) -> None:
+    assert _keys(source) == keys
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(
+            """\
+            from pathlib import Path
+            import os
+
+            async def handle(request, norm_path):
+                return norm_path.replace("\\\\", "/"), request.app.router.resolve(request)
+
+            def sync(p: Path):
+                return p.exists()
+            """,
+            id="str.replace and router.resolve in a module that uses pathlib",
+        ),
+        pytest.param(
+            """\
+            import requests
+
+            async def setup(config):
+                return config.get("token"), config.data.get("url")
+            """,
+            id="dict.get in a module that imports requests",
+        ),
+        pytest.param(
+            """\
+            import httpx
+
+            async def setup(device):
+                return device.get("name")
+            """,
+            id="dict.get in a module that imports httpx",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+            ZEROCONF = {"a": 1}
+
+            async def matchers():
+                return ZEROCONF.copy()
+
+            def path():
+                return Path("x")
+            """,
+            id="dict.copy beside a Path made elsewhere",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            async def main(paths):
+                for p in paths:
+                    p.exists()
+                Path("x")
+            """,
+            id="a loop variable (the fixer does not follow it either)",
+        ),
+    ],
+)
+def test_look_alikes_stopped(source: str) -> None:
+    text = textwrap.dedent(source)
+    assert rules_for_source(text, RULES) == []
+
+
+def test_sync_code_is_not_walked_for_calls() -> None:
+    source = """\
+        from pathlib import Path
+        import time
+
+        def outer():
+            time.sleep(1)
+            async def inner():
+                def helper():
+                    time.sleep(2)
+                return [lambda: time.sleep(3)]
+            return inner
+
+        class K:
+            time.sleep(4)
+    """
+    assert _keys(source) == []
+    assert _keys(source.replace("return [lambda", "time.sleep(5)\n                return [lambda")) == [
+        "sleep"
+    ]
