@@ -52,6 +52,9 @@ PROJECT_MARKERS = ("pyproject.toml", ".git", ".hg")
 TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.asyncfix$")
 
 
+_PLAIN = re.compile(r"^(?!\.*$)[A-Za-z0-9_.-]+$")  # not "." or ".."
+
+
 def pattern_error(pattern: str) -> str | None:
     """Why ``pattern`` is not a usable gitignore-style pattern (None if it is)."""
     try:
@@ -121,6 +124,13 @@ class Discovery:
         self._real_folders: dict[Path, Path] = {}
         self._chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
         self._real_root = Path(os.path.realpath(self.root))
+        self._below_root = str(self._real_root).rstrip(os.sep) + os.sep
+        # When every exclude pattern is a plain name (as the defaults are) and
+        # none negates, a walk can test entry names against a set instead of
+        # matching each path against every pattern: a plain ``name`` matches
+        # a path when one of its parts is ``name``.
+        plain = all(_PLAIN.match(p) for p in self.exclude)
+        self._plain_names = frozenset(self.exclude) if plain else None
 
     def files(self, paths: Iterable[Path]) -> list[Path]:
         """Every Python file under ``paths``, each once, in a stable order.
@@ -166,29 +176,66 @@ class Discovery:
         return None
 
     def _walk(self, top: Path) -> Iterator[tuple[Path, bool]]:
+        names = self._plain_names
+        if names is not None:
+            parts = self._relative(self._absolute(top)).split("/")
+            if names.intersection(parts):
+                names = None  # the whole walk is excluded: let exclusion() say so, file by file
+        yield from self._walk_folder(top, names, Path(os.path.realpath(top)))
+
+    def _walk_folder(
+        self, top: Path, names: frozenset[str] | None, real: Path
+    ) -> Iterator[tuple[Path, bool]]:
+        """``top``'s Python files, depth first in name order.
+
+        With ``names`` (the exclude patterns are all plain names, see
+        ``_plain_names``), an entry is excluded when its own name is one of
+        them: its folders were checked on the way down.  Only folders and
+        ``.py`` files are checked at all; the .gitignore chain is found once
+        per folder.
+        """
         try:
             entries = sorted(os.scandir(top), key=lambda e: e.name)
         except OSError as error:
             self.skipped.append(f"{top} (cannot list: {error.strerror})")
             return
+        self._real_folders[top] = real  # ``real``: where ``top`` really is
+        chain: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+        if names is not None and self.respect_gitignore:
+            chain = self._gitignore_chain(real)
         for entry in entries:
-            path = top / entry.name
+            name = entry.name
+            if name.endswith(".asyncfix") and TEMPORARY.match(name):
+                self.leftovers.append(top / name)
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_link = entry.is_symlink()
             except OSError:
                 continue
-            if TEMPORARY.match(entry.name):
-                self.leftovers.append(path)
-                continue
-            reason = self.exclusion(path, is_dir=is_dir)
+            if not is_dir and not name.endswith(".py"):
+                continue  # never yielded, so never worth a pattern match
+            path = top / name
+            suffix = "/" if is_dir else ""
+            if names is None:
+                reason = self.exclusion(path, is_dir=is_dir)
+            elif name in names:
+                reason = "excluded"
+            elif chain and any(
+                spec.match_file((real / name).relative_to(directory).as_posix() + suffix)
+                for directory, spec in chain
+            ):
+                reason = "in .gitignore"
+            else:
+                reason = None
             if reason is not None:
                 self.skipped.append(f"{path} ({reason})")
             elif is_link and not self._inside_root(path):
                 self.skipped.append(f"{path} (symlink out of {self.root})")
             elif is_dir:
-                yield from self._walk(path)
-            elif entry.name.endswith(".py") and entry.is_file():
+                inner = Path(os.path.realpath(path)) if is_link else real / name
+                yield from self._walk_folder(path, names, inner)
+            elif entry.is_file():
                 yield path, is_link
 
     def _absolute(self, path: Path) -> Path:
@@ -222,13 +269,10 @@ class Discovery:
         """The .gitignore files that apply in ``folder``: its own up to the root's."""
         chain = self._chains.get(folder)
         if chain is None:
-            chain = []
-            for directory in (folder, *folder.parents):
-                spec = self._gitignore(directory)
-                if spec is not None:
-                    chain.append((directory, spec))
-                if directory == self._real_root or self._real_root not in directory.parents:
-                    break
+            spec = self._gitignore(folder)
+            chain = [(folder, spec)] if spec is not None else []
+            if str(folder).startswith(self._below_root):  # strictly inside the root
+                chain = chain + self._gitignore_chain(folder.parent)
             self._chains[folder] = chain
         return chain
 

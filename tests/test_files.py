@@ -450,3 +450,33 @@ def test_discovery_reports_why_a_path_is_skipped(in_tmp: Path) -> None:
 )
 def test_pattern_error(pattern: str, problem: str | None) -> None:
     assert pattern_error(pattern) == problem
+
+
+@pytest.mark.parametrize("start", [".", "pkg", "linked"])
+def test_plain_name_excludes_walk_as_the_full_patterns_do(start: str) -> None:
+    # Plain-name patterns (the defaults) are tested on entry names during a
+    # walk; any other pattern makes every path go through pathspec.  Both must
+    # find and skip the same paths, .gitignore files at every level included.
+    write("pyproject.toml", "")
+    write(".gitignore", "generated/\n*_pb2.py\n")
+    for name in (
+        "a.py", "pkg/b.py", "pkg/build/c.py", "pkg/venv/d.py", "pkg/x_pb2.py",
+        "pkg/generated/e.py", "pkg/sub/.gitignore", "pkg/sub/f.py", "pkg/sub/g.py",
+        "pkg/notes.txt", "node_modules/h.py", "pkg/deep/er/build.py",
+    ):
+        write(name, "" if name.endswith(".gitignore") else BEFORE)
+    Path("pkg/sub/.gitignore").write_text("g.py\n")
+    Path("linked").symlink_to(Path("pkg").resolve(), target_is_directory=True)
+    root = find_project_root([Path(start)])
+    fast = Discovery(root=root, exclude=DEFAULT_EXCLUDES)
+    full = Discovery(root=root, exclude=[*DEFAULT_EXCLUDES, "nothing/*.zzz"])
+    assert fast._plain_names is not None and full._plain_names is None
+    fast_files = [f.as_posix() for f in fast.files([Path(start)])]
+    assert fast_files == [f.as_posix() for f in full.files([Path(start)])]
+    assert fast.skipped == full.skipped
+    expected = {
+        ".": ["a.py", "pkg/b.py", "pkg/deep/er/build.py", "pkg/sub/f.py"],
+        "pkg": ["pkg/b.py", "pkg/deep/er/build.py", "pkg/sub/f.py"],
+        "linked": ["linked/b.py", "linked/deep/er/build.py", "linked/sub/f.py"],
+    }
+    assert fast_files == expected[start]
