@@ -24,6 +24,7 @@ import ast
 import difflib
 import re
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,7 +82,7 @@ def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
     token = uuid.uuid4().hex
     stubbed: set[int] = set()
     for statement in tree.body:
-        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if not isinstance(statement, _DEFINITIONS):
             continue
         first = min([statement.lineno, *(d.lineno for d in statement.decorator_list)])
         last = statement.end_lineno or statement.lineno
@@ -91,19 +92,20 @@ def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
         if body.lineno <= statement.lineno or _imports(statement):
             continue  # a one-line def; or imports the fixers must see
         start, end = body.lineno - 1, last  # 0-based, end exclusive
+        if lines[start].encode("utf-8", "surrogatepass")[: body.col_offset].strip(b" \t\f"):
+            continue  # the body starts on the line that ends the signature: ``a): x = 1``
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
-        # The imported names the body uses stay named, so that no fixer takes
-        # their imports for unused.
-        # (as words: a string annotation names them too)
-        body_text = "".join(lines[start:end])
-        used = sorted(imported & set(_WORD.findall(body_text)))
+        # What the body reads of the module's imports stays named, so that no
+        # fixer takes those imports for unused; only that: a name kept that
+        # the body does not read would keep an import the whole module loses.
+        used = _accessed(statement, imported)
         keep = ", ".join(used) + "," if used else "pass"
         for number in range(start, end):
             ending = _ending(lines[number])
             if number == start:
                 lines[number] = f"{indent}{keep}  # {token}{ending}"
             else:
-                lines[number] = f"# {token} {number}{ending}"
+                lines[number] = f"{indent}# {token} {number}{ending}"
             stubbed.add(number)
     if not stubbed:
         return None
@@ -111,27 +113,108 @@ def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
 
 
 def imports_kept(original: str, merged: str) -> bool:
-    """Every name an import bound in ``original`` and still used in ``merged`` is bound there.
+    """No import the fixers removed may still be used in ``merged``.
 
-    The fixers saw no uses inside the stubbed bodies, so they may have
-    dropped an import those bodies still need.
+    The fixers saw only the names a stubbed body reads (``_accessed``), not
+    its string annotations nor the imports it could reach another way, so
+    they may have dropped an import the whole module keeps.  An import is
+    "maybe used" when the name it binds (its first part) is read anywhere
+    in ``merged`` or is a word in any string (an annotation, ``__all__``).
     """
     try:
         before, after = ast.parse(original), ast.parse(merged)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    lost = _imported(before) - _imported(after)
-    return not (lost & set(_WORD.findall(merged)))  # as words: string annotations too
+    lost = _import_bindings(before) - _import_bindings(after)
+    if not lost:
+        return True
+    roots = {binding.split(".")[0] for binding in lost}
+    for node in ast.walk(after):
+        if isinstance(node, ast.Name) and node.id in roots:
+            return False
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if roots & set(_WORD.findall(node.value)):
+                return False
+    return True
 
 
 def _imported(tree: ast.AST) -> set[str]:
-    names: set[str] = set()
+    """The names imports bind anywhere in ``tree`` (``a`` for ``import a.b``)."""
+    return {binding.split(".")[0] for binding in _import_bindings(tree)}
+
+
+def _import_bindings(tree: ast.AST) -> Counter[str]:
+    """Each import's binding, as LibCST names it (``a.b`` for ``import a.b``), counted."""
+    bindings: Counter[str] = Counter()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.asname or a.name.split(".")[0] for a in node.names}
+            bindings.update(a.asname or a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            names |= {a.asname or a.name for a in node.names}
-    return names
+            bindings.update(a.asname or a.name for a in node.names)
+    return bindings
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _accessed(definition: ast.stmt, imported: set[str]) -> list[str]:
+    """What the body of ``definition`` reads of ``imported``, spelled as LibCST resolves it.
+
+    ``os.path.join(p)`` is an access of ``os.path.join`` to LibCST (it binds
+    it to ``import os.path`` before ``import os``), so the chain is kept
+    whole.  A name bound anywhere in the definition (a parameter, an
+    assignment, a nested ``def``, ...) is left out, even where a read of it
+    would reach the module: leaving a name out can only make the fixers drop
+    an import, which ``imports_kept`` catches.
+    """
+    parents: dict[ast.AST, ast.AST] = {}
+    reads: list[ast.Name] = []
+    bound: set[str] = set()
+    arguments = getattr(definition, "args", None)
+    if arguments is not None:
+        bound.update(a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg))
+    for statement in getattr(definition, "body", ()):
+        for node in ast.walk(statement):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    reads.append(node)
+                else:
+                    bound.add(node.id)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, _DEFINITIONS):
+                bound.add(node.name)
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                bound.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                bound.add(node.rest)
+            elif isinstance(node, (ast.Nonlocal, ast.Global)):
+                bound.update(node.names)
+    return sorted(
+        {_spelling(name, parents) for name in reads if name.id in imported and name.id not in bound}
+    )
+
+
+def _spelling(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str:
+    """``name`` with the attributes after it, as far as LibCST's scope analysis reads them.
+
+    LibCST resolves a name through the outermost attribute around it that no
+    call separates from it (``a.b.c``); when that attribute is not a plain
+    chain down to the name (``a[0].b``, ``(a + b).c``), through the name alone.
+    """
+    node: ast.AST = name
+    parts = [name.id]
+    parent = parents.get(node)
+    while isinstance(parent, ast.Attribute) and parent.value is node:
+        parts.append(parent.attr)
+        node, parent = parent, parents.get(parent)
+    while parent is not None and not isinstance(parent, (ast.Call, ast.stmt)):
+        if isinstance(parent, ast.Attribute):
+            return name.id
+        parent = parents.get(parent)
+    return ".".join(parts)
 
 
 def _imports(statement: ast.stmt) -> bool:

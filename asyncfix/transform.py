@@ -152,14 +152,14 @@ def _run_on_skeleton(
         return None
     try:
         result = _run_fixers(outline.text, filename, settings, rules)
-    except cst.ParserSyntaxError:
-        return None  # the whole module says why
-    if not result.changed:
-        return replace(result, source=source)
-    merged = outline.merge(source, result.source)
-    if merged is None or not skeleton.imports_kept(source, merged):
+        if not result.changed:
+            return replace(result, source=source)
+        merged = outline.merge(source, result.source)
+        if merged is None or not skeleton.imports_kept(source, merged):
+            return None
+        _check_compiles(source, merged, filename)
+    except Exception:  # the whole module decides, and says why if it fails too
         return None
-    _check_compiles(source, merged, filename)
     return replace(result, source=merged, changed=merged != source)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from asyncfix import Settings, skeleton, transform
-from asyncfix.rules import RULES
+from asyncfix.model import FixResult
+from asyncfix.rules import RULES, Rule
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES_FOR_SKELETON = [RULES["blocking"], RULES["sleep"]]
@@ -47,13 +50,29 @@ def _combined(directory: str, chunk: int, size: int) -> str:
     return "\n\n".join(parts)
 
 
-def _both(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+def _both(
+    source: str, monkeypatch: pytest.MonkeyPatch, rules: Sequence[Rule] = RULES_FOR_SKELETON
+) -> tuple[FixResult, FixResult, bool]:
+    """``transform.run`` with and without the skeleton; and whether the skeleton's result stood.
+
+    False: the skeleton was refused (no stub, or a refusal after the fixers
+    ran) and the whole module gave the result.
+    """
+    whole_runs: list[str] = []
+    run_fixers = transform._run_fixers
+
+    def spy(text: str, *args: Any) -> FixResult:
+        if text.rstrip() == source.rstrip():
+            whole_runs.append(text)
+        return run_fixers(text, *args)
+
+    monkeypatch.setattr(transform, "_run_fixers", spy)
     monkeypatch.setattr(skeleton, "MIN_LINES", 0)
-    assert skeleton.make(source, RULES_FOR_SKELETON) is not None
-    thin = transform.run(source, "m.py", Settings(), RULES_FOR_SKELETON)
+    thin = transform.run(source, "m.py", Settings(), rules)
+    stood = not whole_runs
     monkeypatch.setattr(skeleton, "MIN_LINES", 10**9)
-    whole = transform.run(source, "m.py", Settings(), RULES_FOR_SKELETON)
-    return thin, whole
+    whole = transform.run(source, "m.py", Settings(), rules)
+    return thin, whole, stood
 
 
 @pytest.mark.parametrize(
@@ -64,15 +83,17 @@ def test_the_skeleton_gives_what_the_whole_module_gives(
     directory: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = _combined(directory, chunk, 25)
-    thin, whole = _both(source, monkeypatch)
+    thin, whole, stood = _both(source, monkeypatch)
     assert thin == whole
+    assert stood
 
 
 def test_a_crlf_module_too(monkeypatch: pytest.MonkeyPatch) -> None:
     source = _combined("sleep", 0, 10).replace("\n", "\r\n")
-    thin, whole = _both(source, monkeypatch)
+    thin, whole, stood = _both(source, monkeypatch)
     assert thin == whole
-    assert thin.changed  # type: ignore[attr-defined]
+    assert thin.changed
+    assert stood
 
 
 SMALL = textwrap.dedent(
@@ -100,9 +121,10 @@ def test_bodies_without_work_are_stubbed_line_for_line() -> None:
     assert outline is not None
     lines = outline.text.splitlines()
     assert len(lines) == len(SMALL.splitlines())
-    assert lines[4].startswith("    time,  # ")  # the imported name it used stays named
+    # what it read of the imports stays named, as LibCST resolves it
+    assert lines[4].startswith("    time.monotonic,  # ")
     assert lines[7:9] == ["async def handler():", "    time.sleep(1)"]
-    assert lines[12].startswith("    time,  # ")  # the class body is stubbed too
+    assert lines[12].startswith("    time.sleep,  # ")  # the class body is stubbed too
     assert outline.stubbed == frozenset({4, 12, 13})
 
 
@@ -133,3 +155,124 @@ def test_an_import_dropped_but_still_used_is_caught() -> None:
     merged = SMALL.replace("import time\n", "")
     assert skeleton.imports_kept(SMALL, merged) is False
     assert skeleton.imports_kept(SMALL, SMALL) is True
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        pytest.param("return time", id="a read"),
+        pytest.param('x: "time.struct_time" = None', id="a string annotation"),
+        pytest.param('__all__ = ["time"]', id="a string"),
+    ],
+)
+def test_an_import_dropped_and_maybe_used_refuses(use: str) -> None:
+    original = f"import time\n\ndef f():\n    {use}\n"
+    assert skeleton.imports_kept(original, original.replace("import time\n", "")) is False
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        pytest.param("return loop.time()", id="an attribute"),
+        pytest.param("return 1  # time", id="a comment"),
+    ],
+)
+def test_an_import_dropped_and_not_read_is_kept_dropped(use: str) -> None:
+    original = f"import time\n\ndef f():\n    {use}\n"
+    assert skeleton.imports_kept(original, original.replace("import time\n", "")) is True
+
+
+def test_one_of_two_equal_imports_dropped_is_caught() -> None:
+    original = "import time\n\ndef f():\n    import time\n    return time\n\ndef g():\n    return time\n"
+    merged = original.replace("import time\n\n", "", 1)
+    assert skeleton.imports_kept(original, merged) is False
+
+
+def test_import_a_b_dropped_next_to_import_a_c_is_caught() -> None:
+    original = "import a.b\nimport a.c\n\ndef f():\n    return a.c.x\n"
+    assert skeleton.imports_kept(original, original.replace("import a.b\n", "")) is False
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        pytest.param("return time.monotonic()", "time.monotonic", id="a dotted read"),
+        pytest.param("return loop.time()  # time", "pass", id="an attribute and a comment"),
+        pytest.param("time = 1\n    return time", "pass", id="a local of that name"),
+        pytest.param("return [time for time in x]", "pass", id="a comprehension variable"),
+        pytest.param("return time.clock().x", "time.clock", id="a call ends the chain"),
+        pytest.param("return time.x[0].y", "time", id="a subscript breaks the chain"),
+        pytest.param("return (time).x", "time.x", id="parentheses do not"),
+        pytest.param("return f'{time.x}'", "time.x", id="an f-string"),
+        pytest.param("os.path.join(time)", "os.path.join, time", id="two imports"),
+        pytest.param("def g(time):\n        return time", "pass", id="a nested parameter"),
+    ],
+)
+def test_a_stub_names_what_the_body_reads_of_the_imports(body: str, named: str) -> None:
+    source = f"import os\nimport time\n\n\ndef f(loop, x):\n    {body}\n    return 1\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    line = outline.text.splitlines()[5]
+    assert line.split("  # ")[0] == "    " + (named if named == "pass" else named + ",")
+
+
+def test_a_parameter_of_the_stubbed_function_is_not_the_import() -> None:
+    source = "import time\n\n\ndef f(time):\n    return time\n    return 1\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert outline.text.splitlines()[4].startswith("    pass  # ")
+
+
+def test_a_body_starting_on_the_signature_s_last_line_is_kept() -> None:
+    source = "import time\n\n\ndef f(\n    a,\n): return time.monotonic(\n    a)\n"
+    assert skeleton.make(source, RULES_FOR_SKELETON) is None
+
+
+# Modules where a stubbed body names an import's words without reading the
+# import: the skeleton must do with the import what the whole module does.
+NOT_READ = {
+    "a comment and an attribute": """\
+        import asyncio
+        import time
+
+
+        def other(loop):
+            # time passes
+            return loop.time()
+
+
+        async def handler():
+            time.sleep(1)
+        """,
+    # (the whole module keeps the import: transform's cheap check sees the
+    # name; the skeleton's run drops it and gives way to the whole module)
+    "a local of that name": """\
+        import asyncio
+        from time import sleep
+
+
+        def other():
+            sleep = 3
+            return sleep
+
+
+        async def handler():
+            sleep(1)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_READ))
+def test_an_import_named_but_not_read_in_a_stub(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = textwrap.dedent(NOT_READ[name])
+    thin, whole, stood = _both(source, monkeypatch)
+    assert thin == whole
+    assert whole.changed
+
+
+def test_an_import_only_a_comment_names_is_dropped_on_the_skeleton(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    thin, whole, stood = _both(textwrap.dedent(NOT_READ["a comment and an attribute"]), monkeypatch)
+    assert "import time" not in thin.source
+    assert stood
