@@ -21,6 +21,7 @@ import the fixers removed is still used in the merged result.
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 import re
 import uuid
@@ -77,39 +78,64 @@ def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
         wanted = candidate_lines(tree, rules)
     except RecursionError:
         return None
-    lines = _lines(source)
-    imported = _imported(tree)
-    token = uuid.uuid4().hex
-    stubbed: set[int] = set()
-    for statement in tree.body:
-        if not isinstance(statement, _DEFINITIONS):
-            continue
+    stubber = _Stubber(_lines(source), wanted, _imported(tree))
+    stubber.block(tree.body)
+    if not stubber.stubbed:
+        return None
+    return Skeleton("".join(stubber.lines), frozenset(stubber.stubbed))
+
+
+class _Stubber:
+    """Replaces the bodies without work in one module's lines, in place."""
+
+    def __init__(self, lines: list[str], wanted: set[int], imported: set[str]) -> None:
+        self.lines = lines
+        self.stubbed: set[int] = set()
+        self._wanted = sorted(wanted)
+        self._imported = imported
+        self._token = uuid.uuid4().hex
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        """The definitions among ``statements``: stubbed, or looked into when a class."""
+        for statement in statements:
+            if not isinstance(statement, _DEFINITIONS):
+                continue  # module- and class-level statements stay as they are
+            if not self._holds_work(statement):
+                self._stub(statement)
+            elif isinstance(statement, ast.ClassDef):
+                self.block(statement.body)  # its methods, and its classes' methods
+            # A function with work stays whole, nested definitions too: the
+            # requests fixer takes fresh names from every name in the function.
+
+    def _holds_work(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         first = min([statement.lineno, *(d.lineno for d in statement.decorator_list)])
         last = statement.end_lineno or statement.lineno
-        if any(first <= line <= last for line in wanted):
-            continue
+        index = bisect.bisect_left(self._wanted, first)
+        return index < len(self._wanted) and self._wanted[index] <= last
+
+    def _stub(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        lines = self.lines
         body = statement.body[0]
         if body.lineno <= statement.lineno or _imports(statement):
-            continue  # a one-line def; or imports the fixers must see
-        start, end = body.lineno - 1, last  # 0-based, end exclusive
+            return  # a one-line def; or imports the fixers must see
+        start, end = body.lineno - 1, statement.end_lineno or statement.lineno  # 0-based, end exclusive
         if lines[start].encode("utf-8", "surrogatepass")[: body.col_offset].strip(b" \t\f"):
-            continue  # the body starts on the line that ends the signature: ``a): x = 1``
+            return  # the body starts on the line that ends the signature: ``a): x = 1``
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
         # What the body reads of the module's imports stays named, so that no
         # fixer takes those imports for unused; only that: a name kept that
         # the body does not read would keep an import the whole module loses.
-        used = _accessed(statement, imported)
+        used = _accessed(statement, self._imported)
         keep = ", ".join(used) + "," if used else "pass"
         for number in range(start, end):
             ending = _ending(lines[number])
             if number == start:
-                lines[number] = f"{indent}{keep}  # {token}{ending}"
+                lines[number] = f"{indent}{keep}  # {self._token}{ending}"
             else:
-                lines[number] = f"{indent}# {token} {number}{ending}"
-            stubbed.add(number)
-    if not stubbed:
-        return None
-    return Skeleton("".join(lines), frozenset(stubbed))
+                # indented as the body: LibCST gives these to the stubbed
+                # block, not to the statement after it
+                lines[number] = f"{indent}# {self._token} {number}{ending}"
+            self.stubbed.add(number)
 
 
 def imports_kept(original: str, merged: str) -> bool:

@@ -276,3 +276,134 @@ def test_an_import_only_a_comment_names_is_dropped_on_the_skeleton(
     thin, whole, stood = _both(textwrap.dedent(NOT_READ["a comment and an attribute"]), monkeypatch)
     assert "import time" not in thin.source
     assert stood
+
+
+CLASSES = textwrap.dedent(
+    """\
+    import asyncio
+    import time
+
+
+    class Client:
+        retries = time.monotonic()
+
+        def __init__(self, host):
+            self.host = host
+            self.started = time.monotonic()
+
+        @property
+        def name(self):
+            return self.host
+
+        def short(self): return time.time()
+
+        async def fetch(self):
+            time.sleep(1)
+            return self.host
+
+        async def poll(self):
+            import os
+            return os.getpid()
+
+        class Options:
+            def __init__(self):
+                self.when = time.time()
+
+        class Waiter:
+            async def wait(self):
+                time.sleep(2)
+
+            def done(self):
+                return True
+
+        @staticmethod
+        def helper(value):
+            return value * 2
+
+
+    def outside():
+        return 1
+    """
+)
+
+
+def _stubbed_lines(source: str) -> list[int]:
+    """1-based numbers of the lines the skeleton of ``source`` replaced."""
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    return sorted(n + 1 for n in outline.stubbed)
+
+
+def test_a_class_with_work_has_its_other_methods_stubbed() -> None:
+    source_lines = CLASSES.splitlines()
+    stubbed = _stubbed_lines(CLASSES)
+    assert [source_lines[n - 1].strip() for n in stubbed] == [
+        "self.host = host",  # __init__
+        "self.started = time.monotonic()",
+        "return self.host",  # the property: its decorator stays
+        "def __init__(self):",  # a nested class without work: stubbed whole
+        "self.when = time.time()",
+        "return True",  # the method without work in a nested class with work
+        "return value * 2",  # the static method
+        "return 1",  # the top-level function
+    ]
+
+
+def test_what_stays_in_a_class_with_work() -> None:
+    outline = skeleton.make(CLASSES, RULES_FOR_SKELETON)
+    assert outline is not None
+    text = outline.text
+    assert "    retries = time.monotonic()\n" in text  # class-level statements
+    assert "    @property\n    def name(self):\n" in text  # decorators and signatures
+    assert "    def short(self): return time.time()\n" in text  # one-line methods
+    assert "        time.sleep(1)\n" in text  # the method with work
+    assert "        import os\n        return os.getpid()\n" in text  # a body that imports
+    assert "        async def wait(self):\n            time.sleep(2)\n" in text
+    # stubs name the imports the bodies read; their comments are indented as the body
+    lines = text.splitlines()
+    assert lines[8].startswith("        time.monotonic,  # ")
+    assert lines[9].startswith("        # ")
+
+
+def test_a_class_with_work_gives_what_the_whole_module_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    thin, whole, stood = _both(CLASSES, monkeypatch)
+    assert thin == whole
+    assert stood
+    assert [fix.line for fix in thin.fixes] == [19, 32]
+    assert [finding.line for finding in thin.findings] == []
+
+
+def test_an_import_read_only_in_stubbed_methods_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # time.sleep was the module's last direct use of ``time`` the fixers saw:
+    # the stubbed __init__ still reads it
+    source = CLASSES.replace("    retries = time.monotonic()\n", "").replace(
+        "def short(self): return time.time()", "def short(self): return 1"
+    )
+    thin, whole, stood = _both(source, monkeypatch)
+    assert thin == whole
+    assert stood
+    assert "import time\n" in thin.source
+    assert "await asyncio.sleep(1)" in thin.source
+
+
+def test_an_import_no_stubbed_method_reads_is_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = textwrap.dedent(
+        """\
+        import asyncio
+        import time
+
+
+        class Client:
+            def __init__(self, loop):
+                self.when = loop.time()  # time, as the loop sees it
+
+            async def fetch(self):
+                time.sleep(1)
+        """
+    )
+    thin, whole, stood = _both(source, monkeypatch)
+    assert thin == whole
+    assert stood
+    assert "import time" not in thin.source
