@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -87,50 +87,149 @@ def _fix_with_output(job: Job, data: bytes, settings: Settings) -> tuple[FileRes
     return replace(base, diff=diff, written=True), new
 
 
+# Files per task sent to a worker: those it reads itself (most stop at the
+# byte stage), and those the main process read and let through (the costly ones).
+PATHS_PER_TASK = 32
+SURVIVORS_PER_TASK = 4
+
+
 def run_all(
     jobs: Sequence[Job], settings: Settings, workers: int, cache: Cache | None = None
 ) -> Iterator[FileResult]:
     """Results in the order of ``jobs``, streamed as they are ready.
 
-    Every file is read here.  A file the cache knows (same bytes, same
-    settings) is replayed from it; the others go through the byte stage here,
-    where most stop (undecoded, never sent to a worker).  Only the rest go to
-    the worker processes, in chunks.  What they come to is stored in
-    ``cache`` (saving it is the caller's job).
+    With a cache, every file is read here: one the cache knows (same bytes,
+    same settings) is replayed from it; the others go through the byte stage
+    here, where most stop undecoded.  Without one (``--no-cache``), the
+    worker processes read the files and run every stage themselves, so that
+    the main process only hands out paths.  Tasks go to the workers as they
+    are made, in small chunks; what they come to is stored in ``cache``
+    (saving it is the caller's job).
     """
+    parallel = workers > 1 and len(jobs) > 1
+    read_here = cache is not None or not parallel
     rules = select_rules(settings)
-    early: list[FileResult | None] = []
-    survivors: list[tuple[Job, bytes]] = []
-    hashes: list[str] = []  # the survivors' content hashes, for storing their results
+    tasks = _Tasks(settings, workers if parallel else 1, keep_output=cache is not None)
+    slots: list[FileResult | tuple[int, int]] = []  # a result, or (task, position in it)
+    hashes: dict[tuple[int, int], str] = {}  # content hashes of the files sent, for the cache
     for job in jobs:
+        if not read_here:
+            slots.append(tasks.add(job, None, PATHS_PER_TASK))
+            continue
         try:
             data = Path(job.path).read_bytes()
         except OSError as error:
-            early.append(FileResult(job.display, error=f"cannot read: {error.strerror or error}"))
+            slots.append(FileResult(job.display, error=f"cannot read: {error.strerror or error}"))
             continue
         # Hashing (~1 GB/s) is cheaper than the byte stage: look up first.
         content = digest(data) if cache is not None else ""
         known = cache.get(job.path, content) if cache is not None else None
         replayed = _replay(job, data, known) if known is not None else None
         if replayed is not None:
-            early.append(replayed)
+            slots.append(replayed)
         elif rules_for_bytes(data, rules):
-            early.append(None)
-            survivors.append((job, data))
-            hashes.append(content)
+            sent = tasks.add(job, data, SURVIVORS_PER_TASK)
+            hashes[sent] = content
+            slots.append(sent)
         else:
-            early.append(FileResult(job.display))
+            slots.append(FileResult(job.display))
             if cache is not None:
                 cache.put(job.path, content, Cached())
-    done = _run_survivors(survivors, settings, workers, keep_output=cache is not None)
-    index = 0
-    for result in early:
-        if result is None:
-            result, new = next(done)
-            if cache is not None:
-                _store(cache, survivors[index][0].path, hashes[index], result, new)
-            index += 1
-        yield result
+    tasks.flush()
+    try:
+        for slot in slots:
+            if isinstance(slot, FileResult):
+                yield slot
+                continue
+            result, new = tasks.result(slot)
+            if cache is not None and slot in hashes:
+                _store(cache, tasks.job(slot).path, hashes[slot], result, new)
+            yield result
+    finally:
+        tasks.close()
+
+
+class _Tasks:
+    """Files handed to worker processes in chunks, started as soon as a chunk is full.
+
+    With one worker the chunks run here, when their results are asked for.
+    The pool starts with the first chunk: a run where every file is replayed
+    from the cache or stops at the byte stage forks nothing.
+    """
+
+    def __init__(self, settings: Settings, workers: int, *, keep_output: bool) -> None:
+        self._settings = settings
+        self._workers = workers
+        self._keep_output = keep_output
+        self._pool: ProcessPoolExecutor | None = None
+        self._chunks: list[list[tuple[Job, bytes | None]]] = []
+        self._futures: dict[int, Future[list[tuple[FileResult, bytes | None]]]] = {}
+        self._done: dict[int, list[tuple[FileResult, bytes | None]]] = {}
+        self._open: list[tuple[Job, bytes | None]] | None = None
+        self._limit = 0
+
+    def add(self, job: Job, data: bytes | None, limit: int) -> tuple[int, int]:
+        if self._open is None or self._limit != limit:
+            self.flush()
+            self._open, self._limit = [], limit
+            self._chunks.append(self._open)
+        self._open.append((job, data))
+        slot = (len(self._chunks) - 1, len(self._open) - 1)
+        if len(self._open) >= limit:
+            self.flush()
+        return slot
+
+    def flush(self) -> None:
+        """Send the chunk being filled to a worker."""
+        if self._open is None:
+            return
+        number = len(self._chunks) - 1
+        self._open = None
+        if self._workers > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self._workers, mp_context=_context())
+            self._futures[number] = self._pool.submit(
+                _run_chunk, self._chunks[number], self._settings, self._keep_output
+            )
+
+    def job(self, slot: tuple[int, int]) -> Job:
+        return self._chunks[slot[0]][slot[1]][0]
+
+    def result(self, slot: tuple[int, int]) -> tuple[FileResult, bytes | None]:
+        number, position = slot
+        results = self._done.get(number)
+        if results is None:
+            future = self._futures.pop(number, None)
+            if future is not None:
+                results = future.result()
+            else:
+                results = _run_chunk(self._chunks[number], self._settings, self._keep_output)
+            self._done = {number: results}  # chunks are asked for in order: keep one
+            self._chunks[number] = [(job, None) for job, _ in self._chunks[number]]  # free the bytes
+        return results[position]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for future in self._futures.values():
+                future.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_chunk(
+    chunk: list[tuple[Job, bytes | None]], settings: Settings, keep_output: bool
+) -> list[tuple[FileResult, bytes | None]]:
+    """Each file of a chunk, read here unless its bytes came with it."""
+    results: list[tuple[FileResult, bytes | None]] = []
+    for job, data in chunk:
+        if data is None:
+            try:
+                data = Path(job.path).read_bytes()
+            except OSError as error:
+                message = f"cannot read: {error.strerror or error}"
+                results.append((FileResult(job.display, error=message), None))
+                continue
+        results.append(_run_file_keeping_output(job, settings, data, keep_output))
+    return results
 
 
 def _replay(job: Job, data: bytes, cached: Cached) -> FileResult | None:
@@ -174,24 +273,6 @@ def _run_file_keeping_output(
         failed = FileResult(job.display, error=f"internal error: {type(error).__name__}: {error}")
         return failed, None
     return result, new if keep_output and result.changed and not result.written else None
-
-
-def _run_survivors(
-    survivors: list[tuple[Job, bytes]], settings: Settings, workers: int, *, keep_output: bool
-) -> Iterator[tuple[FileResult, bytes | None]]:
-    if workers <= 1 or len(survivors) < 2:
-        for job, data in survivors:
-            yield _run_file_keeping_output(job, settings, data, keep_output)
-        return
-    workers = min(workers, len(survivors))
-    chunksize = max(1, min(16, len(survivors) // (workers * 4)))
-    jobs, blobs = zip(*survivors)
-    count = len(jobs)
-    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-        yield from pool.map(
-            _run_file_keeping_output, jobs, [settings] * count, blobs, [keep_output] * count,
-            chunksize=chunksize,
-        )
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -56,43 +56,37 @@ def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
     """
     if b"async" not in data:
         return []
-    words = _Words(data)
-    return [rule for rule in rules if _may_hold(rule, data, words)]
+    return [rule for rule in rules if _may_hold(rule, data)]
 
 
-class _Words:
-    """The identifiers in a file, found once and only when asked for."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        self._words: frozenset[bytes] | None = None
-
-    def __and__(self, names: frozenset[bytes]) -> frozenset[bytes]:
-        if self._words is None:
-            self._words = frozenset(_WORD.findall(self._data))
-        return names & self._words
-
-
-def _may_hold(rule: Rule, data: bytes, words: _Words) -> bool:
+def _may_hold(rule: Rule, data: bytes) -> bool:
     if not any(t in data for t in rule.triggers):
         return False
     for package, names in _groups(rule):
-        if package.encode() in data and _imports(package, data) and words & names:
+        if package.encode() in data and _imports(package, data) and _found(names, data, _WORD):
             return True
     builtin = _builtin_call(rule)
-    return (
-        builtin is not None
-        and bool(words & rule.builtin_bytes)
-        and builtin.search(data) is not None
-    )
+    return builtin is not None and _found(builtin, data, _WORD_OR_DOT)
 
 
-_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Bytes a word may not follow: the patterns end in ``\b`` and start with the
+# names themselves (a leading lookbehind would make ``re`` try every offset).
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_WORD_OR_DOT = _WORD | {ord(".")}
+
+
+def _found(pattern: re.Pattern[bytes], data: bytes, not_after: frozenset[int]) -> bool:
+    """``pattern`` matches where the byte before is not in ``not_after``."""
+    for match in pattern.finditer(data):
+        start = match.start()
+        if start == 0 or data[start - 1] not in not_after:
+            return True
+    return False
 
 
 @lru_cache(maxsize=None)
-def _groups(rule: Rule) -> tuple[tuple[str, frozenset[bytes]], ...]:
-    """(package, the last parts of its target names) for each package the rule knows."""
+def _groups(rule: Rule) -> tuple[tuple[str, re.Pattern[bytes]], ...]:
+    """(package, a pattern of the last parts of its target names as words) per package."""
     groups: dict[str, set[str]] = {}
     for name in rule.targets:
         # builtins too: ``import builtins`` / ``from builtins import input as ask``
@@ -102,7 +96,8 @@ def _groups(rule: Rule) -> tuple[tuple[str, frozenset[bytes]], ...]:
         names.update(rule.methods)
         names.add(name.rsplit(".", 1)[-1])
     return tuple(
-        (package, frozenset(n.encode() for n in names)) for package, names in sorted(groups.items())
+        (package, re.compile(rb"(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b"))
+        for package, names in sorted(groups.items())
     )
 
 
@@ -113,7 +108,8 @@ def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
         return None
     names = b"|".join(re.escape(n.encode()) for n in sorted(rule.builtins))
     # the bare name anywhere, not as an attribute: ``open(``, ``(open)(``, ``f = open``
-    return re.compile(rb"(?<![\w.])(?:" + names + rb")\b")
+    # (that no word character or dot comes before it is checked by _found)
+    return re.compile(rb"(?:" + names + rb")\b")
 
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:

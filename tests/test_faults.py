@@ -20,6 +20,7 @@ import asyncfix.cli
 from asyncfix import fix_source
 from asyncfix.files import TEMPORARY, Discovery
 from asyncfix.model import FileResult, Settings
+from asyncfix import runner
 from asyncfix.runner import Job, run_all
 from cli_helpers import AFTER, BEFORE, write
 from cli_helpers import run as run_cli
@@ -153,6 +154,29 @@ def test_run_all_reports_a_missing_path_and_goes_on() -> None:
     gone, fixed = list(run_all(jobs, Settings(), workers=1))
     assert gone == FileResult("gone.py", error="cannot read: No such file or directory")
     assert fixed.written and Path("a.py").read_text() == AFTER
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
+def test_run_all_in_workers_gives_what_one_process_gives(cached: bool, in_tmp: Path) -> None:
+    # Without a cache the workers read the files and run every stage; with
+    # one, the main process reads, replays or sends the survivors.  Either
+    # way: the same results, in the jobs' order, over several tasks.
+    from asyncfix.cache import Cache
+
+    names = []
+    for n in range(2 * runner.PATHS_PER_TASK + 5):
+        name = f"m{n:03}.py"
+        write(name, BEFORE if n % 7 == 0 else "x = 1\n" if n % 2 else "async def f():\n    open('x')\n")
+        names.append(name)
+    names.insert(40, "gone.py")
+    jobs = [Job(name, name, write=False, diff=True) for name in names]
+    alone = list(run_all(jobs, Settings(), workers=1))
+    cache = Cache.open(in_tmp / "cache", Settings()) if cached else None
+    together = list(run_all(jobs, Settings(), workers=2, cache=cache))
+    assert together == alone
+    assert [r.path for r in alone] == names
+    assert alone[40].error == "cannot read: No such file or directory"
+    assert sum(r.changed for r in alone) == 10 and sum(bool(r.findings) for r in alone) == 30
 
 
 # -- symlinks -------------------------------------------------------------------------
