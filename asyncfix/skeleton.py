@@ -126,15 +126,22 @@ class _Stubber:
         # fixer takes those imports for unused; only that: a name kept that
         # the body does not read would keep an import the whole module loses.
         used = _accessed(statement, self._imported)
-        keep = ", ".join(used) + "," if used else "pass"
+        if end - start == 1:
+            keep = ", ".join(used) + "," if used else "pass"
+            lines[start] = f"{indent}{keep}  # {self._token}{_ending(lines[start])}"
+            self.stubbed.add(start)
+            return
+        # More lines: one string spans them, one node for LibCST however long
+        # the body (a comment per line cost it four: a third of the skeleton).
+        keep = "".join(f"{name}, " for name in used)
         for number in range(start, end):
             ending = _ending(lines[number])
             if number == start:
-                lines[number] = f"{indent}{keep}  # {self._token}{ending}"
+                lines[number] = f'{indent}{keep}"""{self._token}{ending}'
+            elif number == end - 1:
+                lines[number] = f'{self._token} {number}"""{ending}'
             else:
-                # indented as the body: LibCST gives these to the stubbed
-                # block, not to the statement after it
-                lines[number] = f"{indent}# {self._token} {number}{ending}"
+                lines[number] = f"{self._token} {number}{ending}"
             self.stubbed.add(number)
 
 
