@@ -278,6 +278,16 @@ def name_used(scope: Scope, name: str) -> bool:
     )
 
 
+def free_name(scope: Scope | None, candidates: tuple[str, ...]) -> str:
+    """The first of ``candidates`` (then ``candidate_2``, ...) that ``scope`` neither binds nor reads."""
+    for number in range(1, 100):
+        for candidate in candidates:
+            name = candidate if number == 1 else f"{candidate}_{number}"
+            if scope is None or not name_used(scope, name):
+                return name
+    raise ValueError(f"no free name like {candidates[0]!r} in this scope")
+
+
 def union_members(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     """``A | B``, ``Optional[A]``, ``Union[A, B]``: the members; else the node itself."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):

@@ -32,7 +32,7 @@ from libcst.metadata import (
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, name_used, nodes_of, register, union_members
+from . import Fixer, free_name, nodes_of, register, union_members
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -328,10 +328,7 @@ class HttpxFixer(Fixer):
     def _client_name(self, statement: cst.SimpleStatementLine) -> str:
         """``client``, unless the function already uses that name."""
         scope = self.get_metadata(ScopeProvider, statement.body[0], None)
-        for candidate in ("client", "httpx_client", "async_client"):
-            if scope is None or not name_used(scope, candidate):
-                return candidate
-        return "httpx_async_client"
+        return free_name(scope, ("client", "httpx_client", "async_client"))
 
     # -- methods of an httpx.Client ----------------------------------------
 

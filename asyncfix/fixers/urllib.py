@@ -26,7 +26,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import Assignment, QualifiedNameSource, ScopeProvider
 
 from ..scope import Frame
-from . import Fixer, name_used, nodes_of, register
+from . import Fixer, free_name, nodes_of, register
 
 TARGET = "urllib.request.urlopen"
 NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
@@ -490,15 +490,9 @@ class UrlopenFixer(Fixer):
         return reference
 
     def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
-        scope = self.get_metadata(ScopeProvider, node, None)
         if isinstance(node, cst.SimpleStatementLine):
-            scope = self.get_metadata(ScopeProvider, node.body[0], None)
-        for number in range(1, 100):
-            for candidate in candidates:
-                name = candidate if number == 1 else f"{candidate}_{number}"
-                if scope is None or not name_used(scope, name):
-                    return name
-        return f"{candidates[0]}_{id(node)}"
+            node = node.body[0]
+        return free_name(self.get_metadata(ScopeProvider, node, None), candidates)
 
 
 def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
