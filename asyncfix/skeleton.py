@@ -1,21 +1,29 @@
-"""Big modules: LibCST sees only the top-level statements that have work.
+"""LibCST sees only the definitions that have work.
 
 On a 7,000-line test module with one ``time.sleep`` to fix, LibCST's parse,
 scope analysis and walks cost seconds for the 6,990 lines nobody touches.
-Here the bodies of the top-level functions and classes that hold no
-candidate call (by the ``ast`` stage's own test) are replaced by ``pass`` and
-unique comment lines, so the skeleton has exactly the original's lines where
-it matters: same line numbers, same columns, same module-level names.  The
-fixers run on the skeleton; the lines they change are put back into the
-original, and every line they did not change is the original's own.
+Here the bodies of the functions and classes that hold no candidate call (by
+the ``ast`` stage's own test) are replaced, line for line: the first line
+names what the body reads of the module's imports (so that no fixer takes
+them for unused), and one string spans the rest.  Top-level definitions are
+stubbed, and inside a class with work its methods and classes without work,
+recursively; module- and class-level statements, decorators and signatures
+stay.  The skeleton has the original's lines where it matters: same line
+numbers, same columns, same module- and class-level names.  The fixers run on
+the skeleton; the lines they change are put back into the original, and every
+line they did not change is the original's own.
 
-Only the call-by-call fixers (``sleep``, ``blocking``) run this way: they
-decide each call from its own function and the module's bindings.  The
-skeleton is refused (and the whole module goes to LibCST) when a stubbed body
+Every fixer runs this way: each decides a call from its own function (the
+names it mentions, the bindings and uses of its names), the bindings made at
+module level, and the module's imports; none reads another function's body.
+(The requests fixer takes fresh names from every name in the function, nested
+definitions included: a function with work is never stubbed inside.)  The
+skeleton is refused, and the whole module goes to LibCST, when a stubbed body
 imports something (event-loop choice and import spellings read every
 import), when the module has a ``global`` (a stubbed body could rebind a
-module name), when a change lands on a stubbed line, or when an
-import the fixers removed is still used in the merged result.
+module name), when a change lands on a stubbed line, when an import the
+fixers removed may still be used in the merged result, or when anything
+fails on the skeleton.
 """
 
 from __future__ import annotations
@@ -33,7 +41,10 @@ from .rules import Rule
 from .stages import candidate_lines
 
 MIN_LINES = 1500  # smaller modules go to LibCST whole: the skeleton would not pay
-FIXERS = frozenset({"sleep", "blocking"})
+# The fixers checked to decide each call from its own function (every name,
+# binding and use they look at is in the function, or bound at module level)
+# and the module's imports.  A new fixer joins only once that is checked.
+FIXERS = frozenset({"sleep", "blocking", "requests", "httpx", "urllib"})
 
 
 @dataclass(frozen=True)
@@ -116,16 +127,18 @@ class _Stubber:
     def _stub(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         lines = self.lines
         body = statement.body[0]
-        if body.lineno <= statement.lineno or _imports(statement):
-            return  # a one-line def; or imports the fixers must see
+        if body.lineno <= statement.lineno:
+            return  # a one-line def
         start, end = body.lineno - 1, statement.end_lineno or statement.lineno  # 0-based, end exclusive
         if lines[start].encode("utf-8", "surrogatepass")[: body.col_offset].strip(b" \t\f"):
             return  # the body starts on the line that ends the signature: ``a): x = 1``
-        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
         # What the body reads of the module's imports stays named, so that no
         # fixer takes those imports for unused; only that: a name kept that
         # the body does not read would keep an import the whole module loses.
         used = _accessed(statement, self._imported)
+        if used is None:
+            return  # it imports: the fixers must see that
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
         if end - start == 1:
             keep = ", ".join(used) + "," if used else "pass"
             lines[start] = f"{indent}{keep}  # {self._token}{_ending(lines[start])}"
@@ -190,8 +203,11 @@ def _import_bindings(tree: ast.AST) -> Counter[str]:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _accessed(definition: ast.stmt, imported: set[str]) -> list[str]:
+def _accessed(definition: ast.stmt, imported: set[str]) -> list[str] | None:
     """What the body of ``definition`` reads of ``imported``, spelled as LibCST resolves it.
+
+    None when the body imports something: event-loop choice and import
+    spellings read every import in the module, so the fixers must see it.
 
     ``os.path.join(p)`` is an access of ``os.path.join`` to LibCST (it binds
     it to ``import os.path`` before ``import os``), so the chain is kept
@@ -206,25 +222,30 @@ def _accessed(definition: ast.stmt, imported: set[str]) -> list[str]:
     arguments = getattr(definition, "args", None)
     if arguments is not None:
         bound.update(a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg))
-    for statement in getattr(definition, "body", ()):
-        for node in ast.walk(statement):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load):
-                    reads.append(node)
-                else:
-                    bound.add(node.id)
-            elif isinstance(node, ast.arg):
-                bound.add(node.arg)
-            elif isinstance(node, _DEFINITIONS):
-                bound.add(node.name)
-            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                bound.add(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                bound.add(node.rest)
-            elif isinstance(node, (ast.Nonlocal, ast.Global)):
-                bound.update(node.names)
+    todo: list[ast.AST] = list(getattr(definition, "body", ()))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                reads.append(node)
+            else:
+                bound.add(node.id)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return None
+        if isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, _DEFINITIONS):
+            bound.add(node.name)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
+        elif isinstance(node, (ast.Nonlocal, ast.Global)):
+            bound.update(node.names)
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            todo.append(child)
     return sorted(
         {_spelling(name, parents) for name in reads if name.id in imported and name.id not in bound}
     )
@@ -248,10 +269,6 @@ def _spelling(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str:
             return name.id
         parent = parents.get(parent)
     return ".".join(parts)
-
-
-def _imports(statement: ast.stmt) -> bool:
-    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(statement))
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_fixtures import Case
 
 from asyncfix import Settings, skeleton, transform
 from asyncfix.model import FixResult
-from asyncfix.rules import RULES, Rule
+from asyncfix.rules import RULES, Rule, select_rules
+from asyncfix.stages import rules_for_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES_FOR_SKELETON = [RULES["blocking"], RULES["sleep"]]
@@ -38,17 +40,24 @@ FILLER = textwrap.dedent(
 
 
 def _combined(directory: str, chunk: int, size: int) -> str:
-    """Fixture inputs (without settings of their own) and filler, one module."""
-    cases = sorted(
-        p
-        for p in (FIXTURES / directory).glob("*.py")
-        if not p.name.endswith(".expected.py") and not p.with_suffix(".settings.toml").exists()
-    )
-    parts = ["import asyncio\nimport os\nimport time\n"]
+    """Fixture inputs (without settings of their own) and filler, one module.
+
+    A case's ``from __future__`` import goes to the top of the module, where
+    Python wants it.
+    """
+    cases = _cases(FIXTURES / directory)
+    future: set[str] = set()
+    parts = []
     for n, path in enumerate(cases[chunk * size : (chunk + 1) * size]):
-        parts.append(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        future.update(FUTURE.findall(text))
+        parts.append(FUTURE.sub("", text))
         parts.append(FILLER.format(n=n))
-    return "\n\n".join(parts)
+    header = "".join(sorted(future)) + "import asyncio\nimport os\nimport time\n"
+    return "\n\n".join([header, *parts])
+
+
+FUTURE = re.compile(r"^from __future__ import [^\n]*\n", re.MULTILINE)
 
 
 def _both(
@@ -76,17 +85,33 @@ def _both(
     return thin, whole, stood
 
 
-@pytest.mark.parametrize(
-    ("directory", "chunk"),
-    [("sleep", 0), ("blocking", 0), ("blocking", 2)],
-)
+def _cases(directory: Path) -> list[Path]:
+    """The fixture inputs in ``directory`` without settings of their own, sorted."""
+    return sorted(
+        p
+        for p in directory.glob("*.py")
+        if not p.name.endswith(".expected.py") and not p.with_suffix(".settings.toml").exists()
+    )
+
+
+CHUNK = 25
+CHUNKS = [
+    (directory.name, chunk)
+    for directory in sorted(FIXTURES.iterdir())
+    for chunk in range(-(-len(_cases(directory)) // CHUNK))
+]
+
+
+@pytest.mark.parametrize(("directory", "chunk"), CHUNKS)
 def test_the_skeleton_gives_what_the_whole_module_gives(
     directory: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _combined(directory, chunk, 25)
-    thin, whole, stood = _both(source, monkeypatch)
+    source = _combined(directory, chunk, CHUNK)
+    rules = rules_for_source(source, select_rules(Settings()))
+    thin, whole, stood = _both(source, monkeypatch, rules)
     assert thin == whole
     assert stood
+    assert whole.error is None
 
 
 def test_a_crlf_module_too(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -412,3 +437,154 @@ def test_an_import_no_stubbed_method_reads_is_removed(monkeypatch: pytest.Monkey
     assert thin == whole
     assert stood
     assert "import time" not in thin.source
+
+
+def _fixture_runs() -> list[Any]:
+    """Every fixture case, with the rules the stages give it and with every rule."""
+    params = []
+    for path in sorted(FIXTURES.glob("*/*.py")):
+        if path.name.endswith(".expected.py"):
+            continue
+        for staged in (True, False):
+            label = f"{path.parent.name}: {path.stem.replace('_', ' ')}"
+            label += ", staged" if staged else ", all rules"
+            params.append(pytest.param(path, staged, id=label))
+    return params
+
+
+@pytest.mark.parametrize(("path", "staged"), _fixture_runs())
+def test_every_fixture_case_gives_the_same_on_the_skeleton(
+    path: Path, staged: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(path)
+    source = path.read_bytes().decode("utf-8")
+    rules = select_rules(settings)
+    if staged:
+        rules = rules_for_source(source, rules)
+    if not rules or skeleton.make(source, rules) is None:
+        return  # nothing to stub: both paths are the whole module's
+    monkeypatch.setattr(skeleton, "MIN_LINES", 0)
+    thin = transform.run(source, str(path), settings, rules)
+    monkeypatch.setattr(skeleton, "MIN_LINES", 10**9)
+    assert thin == transform.run(source, str(path), settings, rules)
+
+
+def _settings(path: Path) -> Settings:
+    """The case's own settings, read as tests/test_fixtures.py reads them."""
+    return Case(path).settings
+
+
+# Modules for the HTTP fixers: what they look at beyond the call's own
+# function must be the same on the skeleton.
+HTTP = {
+    # (the time.sleep fixed makes LibCST's import removal run at all; the
+    # skeleton drops ``import urllib.request`` as the whole module does, then
+    # gives way: ``urllib`` is still read, and imports_kept looks no further)
+    "import a.b beside import a.c": """\
+        import time
+        import urllib.parse
+        import urllib.request
+
+
+        def quoted(text):
+            return urllib.parse.quote(text)
+
+
+        async def fetch():
+            time.sleep(1)
+            body = urllib.request.urlopen("https://example.com").read()
+            return body
+        """,
+    "requests read in a stubbed function": """\
+        import requests
+
+
+        def status(url):
+            return requests.head(url).status_code
+
+
+        async def fetch(url):
+            r = requests.get(url)
+            return r.text
+        """,
+    "requests read only in the call fixed": """\
+        import requests
+
+
+        def other(session):
+            # requests, as the session sees it
+            return session.requests
+
+
+        async def fetch(url):
+            r = requests.get(url)
+            return r.text
+        """,
+    "a module-level session and timeout": """\
+        import requests
+
+        SESSION = requests.Session()
+        TIMEOUT = 10
+
+
+        def helper():
+            session = SESSION
+            return session
+
+
+        async def fetch(url):
+            r = SESSION.get(url, timeout=TIMEOUT)
+            return r.text
+
+
+        async def plain(url):
+            r = requests.get(url, timeout=TIMEOUT)
+            return r.json()
+        """,
+    "fresh names used elsewhere": """\
+        import httpx
+        import urllib.request
+
+
+        def client(session, resp):
+            return session, resp
+
+
+        class Client:
+            def session(self):
+                client = 1
+                return client
+
+            async def fetch(self, url: str):
+                r = httpx.get(url)
+                with urllib.request.urlopen(url) as page:
+                    body = page.read()
+                return r.text, body
+        """,
+    "an httpx client made in a method": """\
+        import httpx
+
+
+        class Api:
+            def sync(self):
+                with httpx.Client() as client:
+                    return client.get("https://example.com")
+
+            async def fetch(self):
+                with httpx.Client() as client:
+                    r = client.get("https://example.com")
+                return r.json()
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTTP))
+def test_the_http_fixers_give_the_same_on_the_skeleton(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = textwrap.dedent(HTTP[name])
+    rules = rules_for_source(source, select_rules(Settings()))
+    thin, whole, stood = _both(source, monkeypatch, rules)
+    assert thin == whole
+    assert whole.changed
+    assert stood is (name != "import a.b beside import a.c")
