@@ -225,16 +225,18 @@ class _Module:
     """What stage 2 knows of a module: its imports, and which names may hold a receiver.
 
     Every test here is a superset of the fixers' own (asyncfix/fixers/):
-    they resolve a name through its scope and want all its bindings to agree;
-    here a name counts when any binding of that spelling anywhere in the
-    module might make the object.
+    they resolve a name through LibCST's scopes and want all its bindings to
+    agree; here a name is resolved through the same Python scoping rules
+    (asyncfix/stages.py ``_Scopes``) and counts when any of its bindings in
+    the scope it resolves to might make the object.
     """
 
     def __init__(self, tree: ast.AST) -> None:
+        self._tree = tree
         self._statements = _statements(tree)
         self.bindings = _import_bindings(self._statements)
-        self._made: dict[Rule, frozenset[str]] = {}
-        self._sites: list[tuple[str, ast.expr | None, ast.expr | None]] | None = None
+        self._scopes: _Scopes | None = None
+        self._creates: dict[Rule, bool] = {}
 
     def resolve(self, dotted: str) -> set[str]:
         first, _, rest = dotted.partition(".")
@@ -253,15 +255,21 @@ class _Module:
                 if dotted.rsplit(".", 1)[-1] in rule.methods:
                     return True
         func = call.func
-        return (
-            bool(rule.receivers)
-            and isinstance(func, ast.Attribute)
-            and func.attr in rule.methods
-            and self._receiver(rule, func.value, self._made_names(rule))
-        )
+        if not (rule.receivers and isinstance(func, ast.Attribute) and func.attr in rule.methods):
+            return False
+        creates = self._creates.get(rule)
+        if creates is None:
+            creates = self._creates[rule] = _creates_receiver(rule, self.bindings)
+        if not creates:
+            return False
+        if self._scopes is None:
+            self._scopes = _Scopes(self._tree)
+        return self._receiver(rule, func.value, self._scopes.of(call), set())
 
-    def _receiver(self, rule: Rule, node: ast.expr, made: frozenset[str], depth: int = 0) -> bool:
-        """``node`` may be an object one of ``rule``'s receivers made.
+    def _receiver(
+        self, rule: Rule, node: ast.expr, scope: _Scope, seen: set[tuple[int, str]], depth: int = 0
+    ) -> bool:
+        """``node``, read in ``scope``, may be an object one of ``rule``'s receivers made.
 
         The shapes asyncfix/fixers/blocking.py's ``_made_by`` follows: a call
         of the class, a path method that returns a path, ``.parent``, ``/``,
@@ -270,18 +278,29 @@ class _Module:
         if depth > 8:
             return False
         if isinstance(node, ast.Name):
-            return node.id in made
+            home = scope.lookup(node.id)
+            if home is None or (id(home), node.id) in seen:
+                return False  # unbound here; or ``p = p.resolve()``: the other bindings decide
+            seen.add((id(home), node.id))
+            try:
+                return any(
+                    (annotation is not None and self._names_receiver(rule, annotation))
+                    or (value is not None and self._receiver(rule, value, home, seen, depth + 1))
+                    for annotation, value in home.sites.get(node.id, ())
+                )
+            finally:
+                seen.discard((id(home), node.id))
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in PATH_RETURNING:
-                if self._receiver(rule, func.value, made, depth + 1):
+                if self._receiver(rule, func.value, scope, seen, depth + 1):
                     return True
             dotted = _dotted(func)
             return dotted is not None and bool(self.resolve(dotted) & rule.receivers)
         if isinstance(node, ast.Attribute) and node.attr == "parent":
-            return self._receiver(rule, node.value, made, depth + 1)
+            return self._receiver(rule, node.value, scope, seen, depth + 1)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-            return self._receiver(rule, node.left, made, depth + 1)
+            return self._receiver(rule, node.left, scope, seen, depth + 1)
         return False
 
     def _names_receiver(self, rule: Rule, annotation: ast.expr) -> bool:
@@ -298,57 +317,183 @@ class _Module:
                     return True
         return False
 
-    def _made_names(self, rule: Rule) -> frozenset[str]:
-        """Names some binding of which may hold an object ``rule``'s receivers made."""
-        known = self._made.get(rule)
-        if known is not None:
-            return known
-        if not _creates_receiver(rule, self.bindings):
-            self._made[rule] = frozenset()
-            return frozenset()
-        sites = self._binding_sites()
-        made: set[str] = set()
-        for name, annotation, _ in sites:
-            if annotation is not None and self._names_receiver(rule, annotation):
-                made.add(name)
-        grown = True
-        while grown:  # ``a = Path(x)``, ``b = a / "c"``: until nothing is added
-            grown = False
-            frozen = frozenset(made)
-            for name, _, value in sites:
-                if name not in made and value is not None and self._receiver(rule, value, frozen):
-                    made.add(name)
-                    grown = True
-        self._made[rule] = frozenset(made)
-        return self._made[rule]
 
-    def _binding_sites(self) -> list[tuple[str, ast.expr | None, ast.expr | None]]:
-        """(name, annotation, value) for each parameter, assignment and ``with ... as``."""
-        if self._sites is not None:
-            return self._sites
-        sites: list[tuple[str, ast.expr | None, ast.expr | None]] = []
-        for node in self._statements:
-            if isinstance(node, _FUNCTIONS):  # (a lambda's parameters have no annotations)
-                arguments = node.args
-                for arg in (
-                    *arguments.posonlyargs, *arguments.args, arguments.vararg,
-                    *arguments.kwonlyargs, arguments.kwarg,
-                ):
-                    if arg is not None and arg.annotation is not None:
-                        sites.append((arg.arg, arg.annotation, None))
-            elif isinstance(node, ast.Assign):
-                for target in node.targets:
-                    sites += [(name, None, node.value) for name in _stored(target)]
-            elif isinstance(node, ast.AnnAssign):
-                sites += [(name, node.annotation, node.value) for name in _stored(node.target)]
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        sites += [
-                            (name, None, item.context_expr) for name in _stored(item.optional_vars)
-                        ]
-        self._sites = sites
-        return sites
+class _Scope:
+    """One Python scope: the names bound in it, and how (for the receiver test)."""
+
+    __slots__ = (
+        "parent", "module", "is_class", "bound", "sites", "declared_global", "declared_nonlocal"
+    )
+
+    def __init__(self, parent: _Scope | None, *, is_class: bool = False) -> None:
+        self.parent = parent  # where its free names are looked up
+        self.is_class = is_class  # a class body: the functions defined in it skip it
+        self.module: _Scope = parent.module if parent is not None else self
+        self.bound: set[str] = set()
+        # name -> (annotation, value) of each parameter, assignment, ``with ... as``
+        self.sites: dict[str, list[tuple[ast.expr | None, ast.expr | None]]] = {}
+        self.declared_global: set[str] = set()
+        self.declared_nonlocal: set[str] = set()
+
+    def home(self, name: str) -> _Scope:
+        """The scope a binding of ``name`` made here lands in."""
+        if name in self.declared_global:
+            return self.module
+        if name in self.declared_nonlocal and self.parent is not None:
+            found = self.parent.lookup(name)
+            return found if found is not None else self.parent
+        return self
+
+    def bind(self, name: str, annotation: ast.expr | None = None, value: ast.expr | None = None) -> None:
+        home = self.home(name)
+        home.bound.add(name)
+        if annotation is not None or value is not None:
+            home.sites.setdefault(name, []).append((annotation, value))
+
+    def lookup(self, name: str) -> _Scope | None:
+        """The scope whose bindings ``name`` read here means (None: a builtin or unbound)."""
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.declared_global:
+                return scope.module if name in scope.module.bound else None
+            if name in scope.bound and name not in scope.declared_nonlocal:
+                return scope
+            scope = scope.parent
+        return None
+
+
+class _Scopes:
+    """Every scope of a module, and the scope each call is made in.
+
+    Python's rules, as LibCST's ScopeProvider follows them: a name bound
+    anywhere in a function is local to all of it (unless declared
+    ``global`` / ``nonlocal``); a class body's names are not seen from its
+    methods; a comprehension has its own scope, except for ``:=``.
+    """
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._call_scope: dict[ast.Call, _Scope] = {}
+        self.module = _Scope(None)
+        self._visit(tree, self.module, self.module)
+
+    def of(self, call: ast.Call) -> _Scope:
+        return self._call_scope.get(call, self.module)
+
+    def _visit(self, node: ast.AST, scope: _Scope, function: _Scope) -> None:
+        """``function``: the nearest enclosing function or module scope (for ``:=`` and defs)."""
+        for child in ast.iter_child_nodes(node):
+            self._node(child, scope, function)
+
+    def _node(self, node: ast.AST, scope: _Scope, function: _Scope) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                scope.bind(node.name)
+                for outer in node.decorator_list:
+                    self._node(outer, scope, function)
+                if node.returns is not None:
+                    self._node(node.returns, scope, function)
+            arguments = node.args
+            for default in (*arguments.defaults, *arguments.kw_defaults):
+                if default is not None:
+                    self._node(default, scope, function)
+            inner = _Scope(_lookup_parent(scope))
+            for arg in (
+                *arguments.posonlyargs, *arguments.args, arguments.vararg,
+                *arguments.kwonlyargs, arguments.kwarg,
+            ):
+                if arg is not None:
+                    if arg.annotation is not None:
+                        self._node(arg.annotation, scope, function)
+                    inner.bind(arg.arg, annotation=arg.annotation)
+            if isinstance(node, ast.Lambda):
+                self._node(node.body, inner, inner)
+            else:
+                self._declarations(node.body, inner)
+                for statement in node.body:
+                    self._node(statement, inner, inner)
+            return
+        if isinstance(node, ast.ClassDef):
+            scope.bind(node.name)
+            for heading in (*node.decorator_list, *node.bases, *node.keywords):
+                self._node(heading, scope, function)
+            body = _Scope(scope, is_class=True)
+            self._declarations(node.body, body)
+            for statement in node.body:
+                self._node(statement, body, function)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            # the first iterable is evaluated outside
+            self._node(node.generators[0].iter, scope, function)
+            inner = _Scope(scope)
+            for number, generator in enumerate(node.generators):
+                if number:
+                    self._node(generator.iter, inner, function)
+                self._node(generator.target, inner, function)
+                for condition in generator.ifs:
+                    self._node(condition, inner, function)
+            parts: list[ast.AST] = (
+                [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            )
+            for part in parts:
+                self._node(part, inner, function)
+            return
+        if isinstance(node, ast.Call):
+            self._call_scope[node] = scope
+        elif isinstance(node, ast.NamedExpr):
+            self._node(node.value, scope, function)
+            function.bind(_name(node.target))
+            return
+        elif isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                scope.bind(node.id)
+            return
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in _stored(target):
+                    scope.bind(name, value=node.value)
+        elif isinstance(node, ast.AnnAssign):
+            for name in _stored(node.target):
+                scope.bind(name, annotation=node.annotation, value=node.value)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    for name in _stored(item.optional_vars):
+                        scope.bind(name, value=item.context_expr)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    scope.bind(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.bind(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            scope.bind(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            scope.bind(node.rest)
+        self._visit(node, scope, function)
+
+    def _declarations(self, body: list[ast.stmt], scope: _Scope) -> None:
+        """``global`` and ``nonlocal`` hold for the whole body, nested blocks included."""
+        stack: list[ast.AST] = list(body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Global):
+                scope.declared_global.update(node.names)
+            elif isinstance(node, ast.Nonlocal):
+                scope.declared_nonlocal.update(node.names)
+            elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for field in _BODIES:
+                    stack.extend(getattr(node, field, ()))
+
+
+def _lookup_parent(scope: _Scope) -> _Scope:
+    """Where a function defined in ``scope`` looks up its free names: class bodies are skipped."""
+    while scope.is_class and scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def _name(target: ast.expr) -> str:
+    return target.id if isinstance(target, ast.Name) else ""
 
 
 def _stored(target: ast.expr) -> list[str]:

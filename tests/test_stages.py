@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from asyncfix import Settings
+from asyncfix import Settings, fix_source
 from asyncfix.rules import select_rules
 from asyncfix.stages import rules_for_ast, rules_for_source
 
@@ -103,10 +103,43 @@ def _keys(source: str) -> list[str]:
             ["blocking"],
             id="module-level urllib3 pool",
         ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            def setup():
+                global DATA
+                DATA = Path("data")
+
+            async def main():
+                return DATA.exists()
+            """,
+            ["blocking"],
+            id="a global bound in a function",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            async def outer(name):
+                p = Path(name)
+
+                async def inner():
+                    return p.exists()
+
+                return await inner()
+            """,
+            ["blocking"],
+            id="a closure's name",
+        ),
     ],
 )
 def test_receivers_followed(source: str, keys: list[str]) -> None:
     assert _keys(source) == keys
+    # and the fixers do find the call there (stage 2 stays a superset of
+    # them), except in a string annotation, which only stage 2 reads
+    result = fix_source(textwrap.dedent(source), staged=False)
+    assert bool(result.fixes or result.findings) is ('"Path' not in source)
 
 
 @pytest.mark.parametrize(
@@ -167,11 +200,59 @@ def test_receivers_followed(source: str, keys: list[str]) -> None:
             """,
             id="a loop variable (the fixer does not follow it either)",
         ),
+        pytest.param(
+            """\
+            import pathlib
+
+            async def one(fname: pathlib.Path):
+                return fname.name
+
+            async def two(fname):
+                return fname.read_bytes()
+            """,
+            id="a parameter of the same name, annotated in another function",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+
+            class K:
+                p = Path("x")
+
+                async def m(self):
+                    return p.exists()
+            """,
+            id="a class attribute is not seen from a method",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+            q = Path("x")
+
+            async def main(names):
+                found = [q for n in names if (q := Path(n))]
+                return q.exists(), found
+            """,
+            id="a name bound by := in a comprehension (the fixer does not follow := either)",
+        ),
+        pytest.param(
+            """\
+            from pathlib import Path
+            p = Path("x")
+
+            async def main(paths):
+                return [p.exists() for p in paths]
+            """,
+            id="a comprehension variable hides the module's path",
+        ),
     ],
 )
 def test_look_alikes_stopped(source: str) -> None:
     text = textwrap.dedent(source)
     assert rules_for_source(text, RULES) == []
+    # nor do the fixers touch them
+    result = fix_source(text, staged=False)
+    assert (result.source, result.fixes, result.findings) == (text, (), ())
 
 
 def test_sync_code_is_not_walked_for_calls() -> None:
