@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from test_fixtures import Case
+from test_properties import async_module, calls, compiles, programs
 
 from asyncfix import Settings, skeleton, transform
 from asyncfix.model import FixResult
@@ -588,3 +591,39 @@ def test_the_http_fixers_give_the_same_on_the_skeleton(
     assert thin == whole
     assert whole.changed
     assert stood is (name != "import a.b beside import a.c")
+
+
+# Programs from Python's grammar (odd spacing, comments, line continuations,
+# every kind of statement) as the body of a function and of a method, beside
+# an async def with blocking calls: the skeleton stubs them and must give what
+# the whole module gives.
+WRAPPED = [
+    "def generated(x):\n{function}\n",
+    "class Generated:\n    retries = 3\n\n    def generated(self, x):\n{method}\n",
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(programs, calls, st.sampled_from(WRAPPED), st.booleans())
+def test_generated_bodies_give_the_same_on_the_skeleton(
+    program: str, calls: list[str], wrapper: str, first: bool
+) -> None:
+    generated = wrapper.format(
+        function=textwrap.indent(program, "    ") or "    pass",
+        method=textwrap.indent(program, "        ") or "        pass",
+    )
+    handler = async_module("", calls, True, 0)
+    if first:
+        source = handler.replace("\n\nasync def", f"\n\n{generated}\n\nasync def", 1)
+    else:
+        source = f"{handler}\n\n{generated}"
+    assume(compiles(source))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        thin, whole, _ = _both(source, monkeypatch, select_rules(Settings()))
+    assert thin == whole
