@@ -89,7 +89,7 @@ def _fix_with_output(job: Job, data: bytes, settings: Settings) -> tuple[FileRes
 
 # Files per task sent to a worker: those it reads itself (most stop at the
 # byte stage), and those the main process read and let through (the costly ones).
-PATHS_PER_TASK = 32
+PATHS_PER_TASK = 16
 SURVIVORS_PER_TASK = 4
 
 

@@ -103,13 +103,18 @@ def _groups(rule: Rule) -> tuple[tuple[str, re.Pattern[bytes]], ...]:
 
 @lru_cache(maxsize=None)
 def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
-    """``open`` / ``input`` named bare (not as a method)."""
+    """``open(`` / ``input(`` called bare (not as a method).
+
+    Only a call: the fixers act on calls, and the bare words are common in
+    strings and names (``"input"``, "open the file").  Spaces, line
+    continuations and closing parentheses may come between (``open (``,
+    ``(open)(``).  That no word character or dot comes before the name is
+    checked by _found.
+    """
     if not rule.builtins:
         return None
     names = b"|".join(re.escape(n.encode()) for n in sorted(rule.builtins))
-    # the bare name anywhere, not as an attribute: ``open(``, ``(open)(``, ``f = open``
-    # (that no word character or dot comes before it is checked by _found)
-    return re.compile(rb"(?:" + names + rb")\b")
+    return re.compile(rb"(?:" + names + rb")[\s\\)]*\(")
 
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:

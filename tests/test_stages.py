@@ -14,7 +14,7 @@ import pytest
 
 from asyncfix import Settings, fix_source
 from asyncfix.rules import select_rules
-from asyncfix.stages import rules_for_ast, rules_for_source
+from asyncfix.stages import rules_for_ast, rules_for_bytes, rules_for_source
 
 RULES = select_rules(Settings())
 
@@ -275,3 +275,25 @@ def test_sync_code_is_not_walked_for_calls() -> None:
     assert _keys(source.replace("return [lambda", "time.sleep(5)\n                return [lambda")) == [
         "sleep"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        pytest.param("async def f():\n    open('x')\n", True, id="call"),
+        pytest.param("async def f():\n    open ('x')\n", True, id="space before the parenthesis"),
+        pytest.param("async def f():\n    (open)('x')\n", True, id="parenthesized name"),
+        pytest.param("async def f():\n    open \\\n ('x')\n", True, id="line continuation"),
+        pytest.param("async def f():\n    return input()\n", True, id="input"),
+        pytest.param("async def f(d):\n    d['input'] = 'open the file'\n", False, id="words in strings"),
+        pytest.param("async def f(f):\n    f.open('x')\n", False, id="a method"),
+        pytest.param("async def f():\n    reopen('x')\n", False, id="a longer name"),
+        pytest.param("async def f():\n    opener = open\n", False, id="named, not called"),
+    ],
+)
+def test_byte_stage_wants_a_bare_builtin_call(text: str, passes: bool) -> None:
+    keys = [rule.key for rule in rules_for_bytes(text.encode(), RULES)]
+    assert keys == (["blocking"] if passes else [])
+    if not passes:  # and the fixers agree there is nothing there
+        result = fix_source(text, staged=False)
+        assert (result.fixes, result.findings) == ((), ())
