@@ -41,23 +41,26 @@ def fix_source(
 
     Never raises for bad input: a module that cannot be parsed comes back
     unchanged with ``error`` set.  Raises ValueError only for ``settings``
-    naming an unknown rule.  ``staged=False`` skips the cheap stages (the tests
-    use it to prove the stages never skip a module that has work).
+    naming an unknown rule.  ``staged=False`` skips the cheap stages and the
+    skeleton (which stubs what the ``ast`` stage finds no candidate in): the
+    tests use it to prove the stages never skip anything that has work.
     """
     settings = settings or Settings()
     rules = select_rules(settings)
     if staged:
         rules = rules_for_source(source, rules)
-    return _run(source, filename, settings, rules)
+    return _run(source, filename, settings, rules, whole=not staged)
 
 
-def _run(source: str, filename: str, settings: Settings, rules: list[Rule]) -> FixResult:
+def _run(
+    source: str, filename: str, settings: Settings, rules: list[Rule], *, whole: bool = False
+) -> FixResult:
     """Stage 3 for the rules that are left, if any."""
     if not rules:
         return FixResult(source)
     from . import transform  # LibCST: imported only when a file gets this far
 
-    return transform.run(source, filename, settings, rules)
+    return transform.run(source, filename, settings, rules, whole=whole)
 
 
 def fix_bytes(

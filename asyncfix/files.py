@@ -178,9 +178,11 @@ class Discovery:
     def _walk(self, top: Path) -> Iterator[tuple[Path, bool]]:
         names = self._plain_names
         if names is not None:
-            parts = self._relative(self._absolute(top)).split("/")
-            if names.intersection(parts):
-                names = None  # the whole walk is excluded: let exclusion() say so, file by file
+            # the folder as named and as it really is (a symlink into build/)
+            named = self._relative(self._absolute(top)).split("/")
+            real = self._relative(Path(os.path.realpath(top))).split("/")
+            if names.intersection(named) or names.intersection(real):
+                names = None  # excluded, maybe: let exclusion() decide, file by file
         yield from self._walk_folder(top, names, Path(os.path.realpath(top)))
 
     def _walk_folder(
@@ -233,7 +235,7 @@ class Discovery:
             elif is_link and not self._inside_root(path):
                 self.skipped.append(f"{path} (symlink out of {self.root})")
             elif is_dir:
-                inner = Path(os.path.realpath(path)) if is_link else real / name
+                inner = real / name  # (a symlinked folder is not is_dir here: never walked)
                 yield from self._walk_folder(path, names, inner)
             elif entry.is_file():
                 yield path, is_link
@@ -271,7 +273,8 @@ class Discovery:
         if chain is None:
             spec = self._gitignore(folder)
             chain = [(folder, spec)] if spec is not None else []
-            if str(folder).startswith(self._below_root):  # strictly inside the root
+            # strictly inside the root (``/`` is its own parent)
+            if folder.parent != folder and str(folder).startswith(self._below_root):
                 chain = chain + self._gitignore_chain(folder.parent)
             self._chains[folder] = chain
         return chain

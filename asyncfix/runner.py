@@ -112,31 +112,31 @@ def run_all(
     tasks = _Tasks(settings, workers if parallel else 1, keep_output=cache is not None)
     slots: list[FileResult | tuple[int, int]] = []  # a result, or (task, position in it)
     hashes: dict[tuple[int, int], str] = {}  # content hashes of the files sent, for the cache
-    for job in jobs:
-        if not read_here:
-            slots.append(tasks.add(job, None, PATHS_PER_TASK))
-            continue
-        try:
-            data = Path(job.path).read_bytes()
-        except OSError as error:
-            slots.append(FileResult(job.display, error=f"cannot read: {error.strerror or error}"))
-            continue
-        # Hashing (~1 GB/s) is cheaper than the byte stage: look up first.
-        content = digest(data) if cache is not None else ""
-        known = cache.get(job.path, content) if cache is not None else None
-        replayed = _replay(job, data, known) if known is not None else None
-        if replayed is not None:
-            slots.append(replayed)
-        elif rules_for_bytes(data, rules):
-            sent = tasks.add(job, data, SURVIVORS_PER_TASK)
-            hashes[sent] = content
-            slots.append(sent)
-        else:
-            slots.append(FileResult(job.display))
-            if cache is not None:
-                cache.put(job.path, content, Cached())
-    tasks.flush()
-    try:
+    try:  # a pool started by the first chunk is shut down whatever happens
+        for job in jobs:
+            if not read_here:
+                slots.append(tasks.add(job, None, PATHS_PER_TASK))
+                continue
+            try:
+                data = Path(job.path).read_bytes()
+            except OSError as error:
+                slots.append(FileResult(job.display, error=f"cannot read: {error.strerror or error}"))
+                continue
+            # Hashing (~1 GB/s) is cheaper than the byte stage: look up first.
+            content = digest(data) if cache is not None else ""
+            known = cache.get(job.path, content) if cache is not None else None
+            replayed = _replay(job, data, known) if known is not None else None
+            if replayed is not None:
+                slots.append(replayed)
+            elif rules_for_bytes(data, rules):
+                sent = tasks.add(job, data, SURVIVORS_PER_TASK)
+                hashes[sent] = content
+                slots.append(sent)
+            else:
+                slots.append(FileResult(job.display))
+                if cache is not None:
+                    cache.put(job.path, content, Cached())
+        tasks.flush()
         for slot in slots:
             if isinstance(slot, FileResult):
                 yield slot

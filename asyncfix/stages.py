@@ -34,8 +34,8 @@ def _import_patterns(package: str) -> tuple[bytes, bytes, re.Pattern[bytes], re.
     return (
         b"import " + package.encode(),
         b"from " + package.encode(),
-        re.compile(rb"import[ \t]+(?:[^\n#;]|\\\r?\n)*?\b" + name + rb"\b"),
-        re.compile(rb"from[ \t]+" + name + rb"\b"),
+        re.compile(rb"import(?:[ \t\f]|\\\r?\n)+(?:[^\n#;]|\\\r?\n)*?\b" + name + rb"\b"),
+        re.compile(rb"from(?:[ \t\f]|\\\r?\n)+" + name + rb"\b"),
     )
 
 
@@ -107,14 +107,19 @@ def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
 
     Only a call: the fixers act on calls, and the bare words are common in
     strings and names (``"input"``, "open the file").  Spaces, line
-    continuations and closing parentheses may come between (``open (``,
-    ``(open)(``).  That no word character or dot comes before the name is
+    continuations, comments and closing parentheses may come between
+    (``open (``, ``(open)(``, ``(open  # why\n)(``).  That no word character or dot comes before the name is
     checked by _found.
     """
-    if not rule.builtins:
+    builtins = set(rule.builtins)
+    # configured ``blocking-calls`` may name builtins too (``builtins.eval``)
+    builtins.update(
+        t.split(".", 1)[1] for t in rule.targets if t.count(".") == 1 and t.startswith("builtins.")
+    )
+    if not builtins:
         return None
-    names = b"|".join(re.escape(n.encode()) for n in sorted(rule.builtins))
-    return re.compile(rb"(?:" + names + rb")[\s\\)]*\(")
+    names = b"|".join(re.escape(n.encode()) for n in sorted(builtins))
+    return re.compile(rb"(?:" + names + rb")(?:[\s\\)]|#[^\r\n]*)*\(")
 
 
 def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:
@@ -251,8 +256,9 @@ class _Module:
         dotted = _dotted(call.func)
         if dotted is not None:
             resolved = self.resolve(dotted)
-            if dotted not in self.bindings:
-                resolved.add(f"builtins.{dotted}")  # ``open``, ``input``
+            # ``open``, ``input``: a builtin, unless an import in its scope rebinds it
+            # (imports are not resolved by scope here: a builtin always counts)
+            resolved.add(f"builtins.{dotted}")
             if resolved & rule.targets:
                 return True
             # ``Path.cwd()``: a method called on the class itself
@@ -290,8 +296,8 @@ class _Module:
             try:
                 return any(
                     (annotation is not None and self._names_receiver(rule, annotation))
-                    or (value is not None and self._receiver(rule, value, home, seen, depth + 1))
-                    for annotation, value in home.sites.get(node.id, ())
+                    or (value is not None and self._receiver(rule, value, where, seen, depth + 1))
+                    for annotation, value, where in home.sites.get(node.id, ())
                 )
             finally:
                 seen.discard((id(home), node.id))
@@ -327,33 +333,37 @@ class _Scope:
     """One Python scope: the names bound in it, and how (for the receiver test)."""
 
     __slots__ = (
-        "parent", "module", "is_class", "bound", "sites", "declared_global", "declared_nonlocal"
+        "parent", "module", "kind", "bound", "sites", "declared_global", "declared_nonlocal",
+        "deferred",
     )
 
-    def __init__(self, parent: _Scope | None, *, is_class: bool = False) -> None:
+    def __init__(self, parent: _Scope | None, kind: str = "function") -> None:
         self.parent = parent  # where its free names are looked up
-        self.is_class = is_class  # a class body: the functions defined in it skip it
+        # "function" (or the module), "class" (the functions defined in it skip
+        # it), "comprehension" (a ``:=`` in it binds in the enclosing function)
+        self.kind = kind
         self.module: _Scope = parent.module if parent is not None else self
         self.bound: set[str] = set()
-        # name -> (annotation, value) of each parameter, assignment, ``with ... as``
-        self.sites: dict[str, list[tuple[ast.expr | None, ast.expr | None]]] = {}
+        # name -> (annotation, value, the scope the value is read in) of each
+        # parameter, assignment, ``with ... as``
+        self.sites: dict[str, list[_Site]] = {}
         self.declared_global: set[str] = set()
         self.declared_nonlocal: set[str] = set()
-
-    def home(self, name: str) -> _Scope:
-        """The scope a binding of ``name`` made here lands in."""
-        if name in self.declared_global:
-            return self.module
-        if name in self.declared_nonlocal and self.parent is not None:
-            found = self.parent.lookup(name)
-            return found if found is not None else self.parent
-        return self
+        # bindings of ``nonlocal`` names: placed once the whole module is seen
+        self.deferred: list[tuple[str, _Site | None]] = []
 
     def bind(self, name: str, annotation: ast.expr | None = None, value: ast.expr | None = None) -> None:
-        home = self.home(name)
-        home.bound.add(name)
-        if annotation is not None or value is not None:
-            home.sites.setdefault(name, []).append((annotation, value))
+        site = (annotation, value, self) if annotation is not None or value is not None else None
+        if name in self.declared_nonlocal and self.parent is not None:
+            self.deferred.append((name, site))
+            return
+        home = self.module if name in self.declared_global else self
+        home.add(name, site)
+
+    def add(self, name: str, site: _Site | None) -> None:
+        self.bound.add(name)
+        if site is not None:
+            self.sites.setdefault(name, []).append(site)
 
     def lookup(self, name: str) -> _Scope | None:
         """The scope whose bindings ``name`` read here means (None: a builtin or unbound)."""
@@ -367,19 +377,29 @@ class _Scope:
         return None
 
 
+_Site = tuple["ast.expr | None", "ast.expr | None", _Scope]
+
+
 class _Scopes:
     """Every scope of a module, and the scope each call is made in.
 
     Python's rules, as LibCST's ScopeProvider follows them: a name bound
     anywhere in a function is local to all of it (unless declared
     ``global`` / ``nonlocal``); a class body's names are not seen from its
-    methods; a comprehension has its own scope, except for ``:=``.
+    methods; a comprehension has its own scope.  Where LibCST and Python
+    differ (``:=``, ``del``, ``except ... as``, ``case`` captures), no binding
+    is recorded: the name then resolves further out, to more candidates.
     """
 
     def __init__(self, tree: ast.AST) -> None:
         self._call_scope: dict[ast.Call, _Scope] = {}
         self.module = _Scope(None)
+        self._with_nonlocals: list[_Scope] = []
         self._visit(tree, self.module, self.module)
+        for scope in self._with_nonlocals:
+            assert scope.parent is not None
+            for name, site in scope.deferred:
+                (scope.parent.lookup(name) or scope.parent).add(name, site)
 
     def of(self, call: ast.Call) -> _Scope:
         return self._call_scope.get(call, self.module)
@@ -402,6 +422,7 @@ class _Scopes:
                 if default is not None:
                     self._node(default, scope, function)
             inner = _Scope(_lookup_parent(scope))
+            self._with_nonlocals.append(inner)
             for arg in (
                 *arguments.posonlyargs, *arguments.args, arguments.vararg,
                 *arguments.kwonlyargs, arguments.kwarg,
@@ -421,7 +442,7 @@ class _Scopes:
             scope.bind(node.name)
             for heading in (*node.decorator_list, *node.bases, *node.keywords):
                 self._node(heading, scope, function)
-            body = _Scope(scope, is_class=True)
+            body = _Scope(scope, "class")
             self._declarations(node.body, body)
             for statement in node.body:
                 self._node(statement, body, function)
@@ -429,7 +450,7 @@ class _Scopes:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             # the first iterable is evaluated outside
             self._node(node.generators[0].iter, scope, function)
-            inner = _Scope(scope)
+            inner = _Scope(scope, "comprehension")
             for number, generator in enumerate(node.generators):
                 if number:
                     self._node(generator.iter, inner, function)
@@ -445,11 +466,14 @@ class _Scopes:
         if isinstance(node, ast.Call):
             self._call_scope[node] = scope
         elif isinstance(node, ast.NamedExpr):
+            # ``:=`` binds no name here: LibCST's scopes keep one in a
+            # comprehension to the comprehension (Python: to the function),
+            # and leaving a binding out only makes more candidates
             self._node(node.value, scope, function)
-            function.bind(_name(node.target))
             return
         elif isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
+            # ``del x`` is no binding for LibCST's scopes: x stays the outer one
+            if isinstance(node.ctx, ast.Store):
                 scope.bind(node.id)
             return
         elif isinstance(node, ast.Assign):
@@ -468,12 +492,8 @@ class _Scopes:
             for alias in node.names:
                 if alias.name != "*":
                     scope.bind(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            scope.bind(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            scope.bind(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            scope.bind(node.rest)
+        # ``except ... as e`` and ``case [x]`` bind no name here: a binding left
+        # out can only make a name resolve further out, to more candidates
         self._visit(node, scope, function)
 
     def _declarations(self, body: list[ast.stmt], scope: _Scope) -> None:
@@ -492,13 +512,9 @@ class _Scopes:
 
 def _lookup_parent(scope: _Scope) -> _Scope:
     """Where a function defined in ``scope`` looks up its free names: class bodies are skipped."""
-    while scope.is_class and scope.parent is not None:
+    while scope.kind == "class" and scope.parent is not None:
         scope = scope.parent
     return scope
-
-
-def _name(target: ast.expr) -> str:
-    return target.id if isinstance(target, ast.Name) else ""
 
 
 def _stored(target: ast.expr) -> list[str]:

@@ -25,17 +25,24 @@ from .noqa import NoqaMap
 from .rules import Rule
 
 
-def run(source: str, filename: str, settings: Settings, rules: Sequence[Rule]) -> FixResult:
-    """Run the fixers of ``rules`` on ``source``; never raises for bad input."""
+def run(
+    source: str, filename: str, settings: Settings, rules: Sequence[Rule], *, whole: bool = False
+) -> FixResult:
+    """Run the fixers of ``rules`` on ``source``; never raises for bad input.
+
+    ``whole``: never as a skeleton (whose stubs follow the ``ast`` stage's
+    candidates), so that the tests can compare the stages with a run that
+    owes them nothing.
+    """
     head, tail = _blank_end(source)
     if tail:
         # LibCST drops some blank and comment lines after the last statement
         # ('x\n\n ' comes back as 'x\n ', 'x\n #\n\n #' as 'x\n #'): it
         # never sees them.
-        inner = run(head, filename, settings, rules)
+        inner = run(head, filename, settings, rules, whole=whole)
         return replace(inner, source=inner.source + tail)
     try:
-        if skeleton.applies(source, rules):
+        if not whole and skeleton.applies(source, rules):
             result = _run_on_skeleton(source, filename, settings, rules)
             if result is not None:
                 return result

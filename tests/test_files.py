@@ -480,3 +480,16 @@ def test_plain_name_excludes_walk_as_the_full_patterns_do(start: str) -> None:
         "linked": ["linked/b.py", "linked/deep/er/build.py", "linked/sub/f.py"],
     }
     assert fast_files == expected[start]
+
+
+def test_a_walk_from_a_symlink_into_an_excluded_folder_is_excluded() -> None:
+    write("pyproject.toml", "")
+    write("build/pkg/a.py")
+    Path("link").symlink_to(Path("build/pkg").resolve(), target_is_directory=True)
+    assert found("link") == []
+
+
+def test_the_file_system_root_as_project_root_does_not_loop(tmp_path: Path) -> None:
+    write("np/a.py")
+    discovery = Discovery(root=Path("/"), exclude=DEFAULT_EXCLUDES)
+    assert [f.name for f in discovery.files([tmp_path / "np"])] == ["a.py"]
