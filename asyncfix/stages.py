@@ -108,8 +108,8 @@ def _builtin_call(rule: Rule) -> re.Pattern[bytes] | None:
     Only a call: the fixers act on calls, and the bare words are common in
     strings and names (``"input"``, "open the file").  Spaces, line
     continuations, comments and closing parentheses may come between
-    (``open (``, ``(open)(``, ``(open  # why\n)(``).  That no word character or dot comes before the name is
-    checked by _found.
+    (``open (``, ``(open)(``, ``(open  # why\n)(``).  That no word character
+    or dot comes before the name is checked by _found.
     """
     builtins = set(rule.builtins)
     # configured ``blocking-calls`` may name builtins too (``builtins.eval``)
@@ -339,8 +339,8 @@ class _Scope:
 
     def __init__(self, parent: _Scope | None, kind: str = "function") -> None:
         self.parent = parent  # where its free names are looked up
-        # "function" (or the module), "class" (the functions defined in it skip
-        # it), "comprehension" (a ``:=`` in it binds in the enclosing function)
+        # "function" (or the module), "class" (the functions defined in it
+        # skip it), "comprehension"
         self.kind = kind
         self.module: _Scope = parent.module if parent is not None else self
         self.bound: set[str] = set()
@@ -387,8 +387,9 @@ class _Scopes:
     anywhere in a function is local to all of it (unless declared
     ``global`` / ``nonlocal``); a class body's names are not seen from its
     methods; a comprehension has its own scope.  Where LibCST and Python
-    differ (``:=``, ``del``, ``except ... as``, ``case`` captures), no binding
-    is recorded: the name then resolves further out, to more candidates.
+    differ, or may (``:=``, ``del``, ``except ... as``, ``case`` captures), no
+    binding is recorded: the name then resolves further out, to more
+    candidates.
     """
 
     def __init__(self, tree: ast.AST) -> None:
