@@ -35,7 +35,6 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 import time
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import replace_via_temporary
 from .model import Finding, Fix, Settings
 
 DIRECTORY = ".asyncfix_cache"
@@ -221,19 +221,15 @@ def _prepare(directory: Path) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Old content or new, never half: a temporary file renamed over ``path``."""
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+    """Old content or new, never half: a temporary file renamed over ``path`` (not synced:
+    a cache file lost in a crash is only work to do again)."""
+
+    def as_open_makes_it(temporary: str) -> None:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600, as open() would have made it
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+
+    replace_via_temporary(
+        path, data, prefix=f".{path.name}.", suffix=".tmp", sync=False, prepare=as_open_makes_it
+    )
 
 
 @lru_cache(maxsize=None)

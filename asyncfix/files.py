@@ -8,7 +8,7 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -306,16 +306,40 @@ def write_atomically(path: Path, data: bytes) -> None:
     # read-only is one the user does not expect a tool to change.
     if not mode & stat.S_IWUSR:
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+
+    def keep_owner_and_mode(temporary: str) -> None:
+        _keep_owner(temporary, status)  # before chmod: chown clears setuid bits
+        os.chmod(temporary, mode)
+
     # The pid in the name tells a later run whether the writer is gone.
-    prefix = f".{target.name}.{os.getpid()}."
-    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".asyncfix", dir=target.parent)
+    replace_via_temporary(
+        target, data, prefix=f".{target.name}.{os.getpid()}.", suffix=".asyncfix",
+        sync=True, prepare=keep_owner_and_mode,
+    )
+
+
+def replace_via_temporary(
+    target: Path,
+    data: bytes,
+    *,
+    prefix: str,
+    suffix: str,
+    sync: bool,
+    prepare: Callable[[str], None],
+) -> None:
+    """Write ``data`` to a temporary file beside ``target``, ``prepare`` it, rename it over.
+
+    Old content or new, never half; the temporary file is removed if anything
+    fails (and the error raised).  ``sync``: flushed to disk before the rename.
+    """
+    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_owner(temporary, status)  # before chmod: chown clears setuid bits
-        os.chmod(temporary, mode)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        prepare(temporary)
         os.replace(temporary, target)
     except BaseException:
         try:
