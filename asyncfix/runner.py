@@ -109,13 +109,18 @@ def run_all(
     parallel = workers > 1 and len(jobs) > 1
     read_here = cache is not None or not parallel
     rules = select_rules(settings)
-    tasks = _Tasks(settings, workers if parallel else 1, keep_output=cache is not None)
+    tasks = _Tasks(
+        settings,
+        workers if parallel else 1,
+        per_task=SURVIVORS_PER_TASK if read_here else PATHS_PER_TASK,
+        keep_output=cache is not None,
+    )
     slots: list[FileResult | tuple[int, int]] = []  # a result, or (task, position in it)
     hashes: dict[tuple[int, int], str] = {}  # content hashes of the files sent, for the cache
     try:  # a pool started by the first chunk is shut down whatever happens
         for job in jobs:
             if not read_here:
-                slots.append(tasks.add(job, None, PATHS_PER_TASK))
+                slots.append(tasks.add(job, None))
                 continue
             try:
                 data = Path(job.path).read_bytes()
@@ -129,7 +134,7 @@ def run_all(
             if replayed is not None:
                 slots.append(replayed)
             elif rules_for_bytes(data, rules):
-                sent = tasks.add(job, data, SURVIVORS_PER_TASK)
+                sent = tasks.add(job, data)
                 hashes[sent] = content
                 slots.append(sent)
             else:
@@ -157,7 +162,7 @@ class _Tasks:
     from the cache or stops at the byte stage forks nothing.
     """
 
-    def __init__(self, settings: Settings, workers: int, *, keep_output: bool) -> None:
+    def __init__(self, settings: Settings, workers: int, *, per_task: int, keep_output: bool) -> None:
         self._settings = settings
         self._workers = workers
         self._keep_output = keep_output
@@ -166,16 +171,15 @@ class _Tasks:
         self._futures: dict[int, Future[list[tuple[FileResult, bytes | None]]]] = {}
         self._done: dict[int, list[tuple[FileResult, bytes | None]]] = {}
         self._open: list[tuple[Job, bytes | None]] | None = None
-        self._limit = 0
+        self._per_task = per_task
 
-    def add(self, job: Job, data: bytes | None, limit: int) -> tuple[int, int]:
-        if self._open is None or self._limit != limit:
-            self.flush()
-            self._open, self._limit = [], limit
+    def add(self, job: Job, data: bytes | None) -> tuple[int, int]:
+        if self._open is None:
+            self._open = []
             self._chunks.append(self._open)
         self._open.append((job, data))
         slot = (len(self._chunks) - 1, len(self._open) - 1)
-        if len(self._open) >= limit:
+        if len(self._open) >= self._per_task:
             self.flush()
         return slot
 

@@ -71,7 +71,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .rules import Rule
-from .stages import candidate_lines
+from .stages import IDENTIFIER, candidate_lines
 
 MIN_LINES = 0  # every module: see the figures above
 # The fixers checked to decide each call from its own function (every name,
@@ -212,7 +212,7 @@ def imports_kept(original: str, merged: str) -> bool:
         if isinstance(node, ast.Name) and node.id in roots:
             return False
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if roots & set(_WORD.findall(node.value)):
+            if roots & set(IDENTIFIER.findall(node.value)):
                 return False
     return True
 
@@ -304,7 +304,6 @@ def _spelling(name: ast.Name, parents: dict[ast.AST, ast.AST]) -> str:
     return ".".join(parts)
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 

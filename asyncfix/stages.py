@@ -324,7 +324,7 @@ class _Module:
                     return True
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 # a string annotation: any word that may name the class
-                if last & set(_WORD_TEXT.findall(node.value)):
+                if last & set(IDENTIFIER.findall(node.value)):
                     return True
         return False
 
@@ -522,7 +522,7 @@ def _stored(target: ast.expr) -> list[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
 
 
-_WORD_TEXT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a word in a string (annotations)
 
 
 def _creates_receiver(rule: Rule, bindings: dict[str, set[str]]) -> bool:
