@@ -2,12 +2,20 @@
 
 On a 7,000-line test module with one ``time.sleep`` to fix, LibCST's parse,
 scope analysis and walks cost seconds for the 6,990 lines nobody touches.
-Here the bodies of the functions and classes that hold no candidate call (by
-the ``ast`` stage's own test) are replaced, line for line: the first line
-names what the body reads of the module's imports (so that no fixer takes
-them for unused), and one string spans the rest.  Top-level definitions are
-stubbed, and inside a class with work its methods and classes without work,
-recursively; module- and class-level statements, decorators and signatures
+Here what holds no candidate call (by the ``ast`` stage's own test) is
+replaced, line for line:
+
+- a function, decorators and signature too, by ``def name(): ...`` (its
+  ``async`` kept) naming what it reads of the module's imports (so that no
+  fixer takes them for unused), and one string spanning the rest of its lines;
+- a class's body the same way (its own line and bases stay);
+- the decorators of a function with work, or of a class, by one statement
+  naming what they read of the imports.
+
+Each import read is named once, by the first stub that reads it: one read
+keeps an import as well as many.  Top-level definitions are stubbed, and
+inside a class with work its methods and classes without work, recursively;
+module- and class-level statements and the signatures of functions with work
 stay.  The skeleton has the original's lines where it matters: same line
 numbers, same columns, same module- and class-level names.  The fixers run on
 the skeleton; the lines they change are put back into the original, and every
@@ -15,7 +23,8 @@ line they did not change is the original's own.
 
 Every fixer runs this way: each decides a call from its own function (the
 names it mentions, the bindings and uses of its names), the bindings made at
-module level, and the module's imports; none reads another function's body.
+module level, and the module's imports; none reads another function's body,
+signature or decorators, nor the decorators of its own.
 (The requests fixer takes fresh names from every name in the function, nested
 definitions included: a function with work is never stubbed inside.)  A body
 that imports something is not stubbed (event-loop choice and import
@@ -138,14 +147,21 @@ class _Stubber:
         self._wanted = sorted(wanted)
         self._imported = imported
         self._token = uuid.uuid4().hex
+        self._named: set[str] = set()  # what the stubs so far name
 
     def block(self, statements: list[ast.stmt]) -> None:
         """The definitions among ``statements``: stubbed, or looked into when a class."""
         for statement in statements:
             if not isinstance(statement, _DEFINITIONS):
                 continue  # module- and class-level statements stay as they are
-            if not self._holds_work(statement):
-                self._stub(statement)
+            work = self._holds_work(statement)
+            if not work and not isinstance(statement, ast.ClassDef) and self._stub_function(statement):
+                continue
+            # Decorators run where the definition is, never in an ``async def``
+            # (a function with work is not looked into), and no fixer reads them.
+            self._stub_decorators(statement)
+            if not work:
+                self._stub_body(statement)
             elif isinstance(statement, ast.ClassDef):
                 self.block(statement.body)  # its methods, and its classes' methods
             # A function with work stays whole, nested definitions too: the
@@ -153,11 +169,43 @@ class _Stubber:
 
     def _holds_work(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         first = min([statement.lineno, *(d.lineno for d in statement.decorator_list)])
-        last = statement.end_lineno or statement.lineno
+        return self._wanted_in(first, statement.end_lineno or statement.lineno)
+
+    def _wanted_in(self, first: int, last: int) -> bool:
+        """A candidate call on one of the (1-based) lines ``first`` to ``last``."""
         index = bisect.bisect_left(self._wanted, first)
         return index < len(self._wanted) and self._wanted[index] <= last
 
-    def _stub(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+    def _stub_function(self, statement: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Decorators, signature and body as ``def name(): ...``; False when it cannot be."""
+        lines = self.lines
+        start = min([statement.lineno, *(d.lineno for d in statement.decorator_list)]) - 1
+        end = statement.end_lineno or statement.lineno  # 0-based, end exclusive
+        if start and _continued(lines[start - 1]):
+            return False  # ``\`` joins the line above: keep it simple
+        # Nothing in them is the fixers' business but the name the ``def``
+        # binds (with its ``async``) and what it reads of the imports.
+        used = _accessed(statement, self._imported, whole=True)
+        if used is None:
+            return False  # it imports: the fixers must see that
+        head = "async def" if isinstance(statement, ast.AsyncFunctionDef) else "def"
+        self._replace(start, end, f"{_indent(lines[start])}{head} {statement.name}(): ", self._new(used))
+        return True
+
+    def _stub_decorators(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        """The decorators' lines as one statement naming what they read of the imports."""
+        if not statement.decorator_list:
+            return
+        lines = self.lines
+        start, end = statement.decorator_list[0].lineno - 1, statement.lineno - 1
+        if (start and _continued(lines[start - 1])) or self._wanted_in(start + 1, end):
+            return
+        used = _reads(statement.decorator_list, set(), self._imported)
+        if used is None:
+            return
+        self._replace(start, end, _indent(lines[start]), self._new(used))
+
+    def _stub_body(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         lines = self.lines
         body = statement.body[0]
         if body.lineno <= statement.lineno:
@@ -171,19 +219,29 @@ class _Stubber:
         used = _accessed(statement, self._imported)
         if used is None:
             return  # it imports: the fixers must see that
-        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
+        self._replace(start, end, _indent(lines[start]), self._new(used))
+
+    def _new(self, used: list[str]) -> list[str]:
+        """The names of ``used`` no stub names yet: one read keeps an import as well as many."""
+        fresh = [name for name in used if name not in self._named]
+        self._named.update(fresh)
+        return fresh
+
+    def _replace(self, start: int, end: int, head: str, keep: list[str]) -> None:
+        """Lines ``start`` to ``end`` (exclusive): ``head`` naming ``keep``, and one string."""
+        lines = self.lines
         if end - start == 1:
-            keep = ", ".join(used) + "," if used else "pass"
-            lines[start] = f"{indent}{keep}  # {self._token}{_ending(lines[start])}"
+            named = ", ".join(keep) + "," if keep else "pass"
+            lines[start] = f"{head}{named}  # {self._token}{_ending(lines[start])}"
             self.stubbed.add(start)
             return
         # More lines: one string spans them, one node for LibCST however long
         # the body (a comment per line cost it four: a third of the skeleton).
-        keep = "".join(f"{name}, " for name in used)
+        named = "".join(f"{name}, " for name in keep)
         for number in range(start, end):
             ending = _ending(lines[number])
             if number == start:
-                lines[number] = f'{indent}{keep}"""{self._token}{ending}'
+                lines[number] = f'{head}{named}"""{self._token}{ending}'
             elif number == end - 1:
                 lines[number] = f'{self._token} {number}"""{ending}'
             else:
@@ -236,8 +294,10 @@ def _import_bindings(tree: ast.AST) -> Counter[str]:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _accessed(definition: ast.stmt, imported: set[str]) -> list[str] | None:
+def _accessed(definition: ast.stmt, imported: set[str], *, whole: bool = False) -> list[str] | None:
     """What the body of ``definition`` reads of ``imported``, spelled as LibCST resolves it.
+
+    ``whole``: its decorators, annotations and defaults too.
 
     None when the body imports something: event-loop choice and import
     spellings read every import in the module, so the fixers must see it.
@@ -249,13 +309,22 @@ def _accessed(definition: ast.stmt, imported: set[str]) -> list[str] | None:
     would reach the module: leaving a name out can only make the fixers drop
     an import, which ``imports_kept`` catches.
     """
-    parents: dict[ast.AST, ast.AST] = {}
-    reads: list[ast.Name] = []
     bound: set[str] = set()
     arguments = getattr(definition, "args", None)
     if arguments is not None:
         bound.update(a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg))
-    todo: list[ast.AST] = list(getattr(definition, "body", ()))
+    nodes: list[ast.AST] = list(getattr(definition, "body", ()))
+    if whole:
+        nodes += getattr(definition, "decorator_list", [])
+        nodes += [part for part in (arguments, getattr(definition, "returns", None)) if part]
+    return _reads(nodes, bound, imported)
+
+
+def _reads(nodes: Sequence[ast.AST], bound: set[str], imported: set[str]) -> list[str] | None:
+    """What ``nodes`` read of ``imported`` but not of ``bound`` (nor what they bind): :func:`_accessed`."""
+    parents: dict[ast.AST, ast.AST] = {}
+    reads: list[ast.Name] = []
+    todo = list(nodes)
     while todo:
         node = todo.pop()
         if isinstance(node, ast.Name):
@@ -310,6 +379,15 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 def _lines(text: str) -> list[str]:
     """Lines as Python counts them (``str.splitlines`` also splits at \\f, \\x1c, ...)."""
     return _LINE.findall(text)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+
+def _continued(line: str) -> bool:
+    """``line`` ends in a backslash: the next line continues it."""
+    return line.rstrip("\r\n").endswith("\\")
 
 
 def _ending(line: str) -> str:

@@ -150,12 +150,24 @@ def test_bodies_without_work_are_stubbed_line_for_line() -> None:
     assert outline is not None
     lines = outline.text.splitlines()
     assert len(lines) == len(SMALL.splitlines())
-    # what it read of the imports stays named, as LibCST resolves it
-    assert lines[4].startswith("    time.monotonic,  # ")  # one line: a comment
+    # a function: all of it is ``def name():``, naming what it reads of the
+    # imports (as LibCST resolves it); one string spans the rest
+    assert lines[3].startswith('def untouched(): time.monotonic, """')
+    assert lines[4].endswith('"""')
     assert lines[7:9] == ["async def handler():", "    time.sleep(1)"]
-    assert lines[12].startswith('    time.sleep, """')  # more lines: a string spans them
+    # a class: its body
+    assert lines[11] == "class Idle:"
+    assert lines[12].startswith('    time.sleep, """')
     assert lines[13].endswith('"""')
-    assert outline.stubbed == frozenset({4, 12, 13})
+    assert outline.stubbed == frozenset({3, 4, 12, 13})
+
+
+def test_a_one_line_stub_ends_in_a_comment() -> None:
+    source = "import time\n\n\ndef f(): return time.time()\n\n\nasync def g():\n    time.sleep(1)\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert outline.text.splitlines()[3].startswith("def f(): time.time,  # ")
+    assert outline.stubbed == frozenset({3})
 
 
 def test_the_merge_takes_unchanged_lines_from_the_original() -> None:
@@ -224,8 +236,8 @@ def test_import_a_b_dropped_next_to_import_a_c_is_caught() -> None:
 
 
 def _named(stub: str) -> list[str]:
-    """The names a stub's first line gives: ``a.b, c, \"\"\"token`` or ``a.b,  # token``."""
-    kept = re.split(r'"""|  # ', stub.strip())[0]
+    """The names a stub's first line gives: ``[def f(): ]a.b, c, \"\"\"token`` or ``a.b,  # token``."""
+    kept = re.split(r'"""|  # ', re.sub(r"^(async )?def \w+\(\): ", "", stub.strip()))[0]
     return [] if kept == "pass" else [name.strip() for name in kept.split(",") if name.strip()]
 
 
@@ -248,19 +260,106 @@ def test_a_stub_names_what_the_body_reads_of_the_imports(body: str, named: list[
     source = f"import os\nimport time\n\n\ndef f(loop, x):\n    {body}\n    return 1\n"
     outline = skeleton.make(source, RULES_FOR_SKELETON)
     assert outline is not None
-    assert _named(outline.text.splitlines()[5]) == named
+    assert _named(outline.text.splitlines()[4]) == named
 
 
 def test_a_parameter_of_the_stubbed_function_is_not_the_import() -> None:
     source = "import time\n\n\ndef f(time):\n    return time\n    return 1\n"
     outline = skeleton.make(source, RULES_FOR_SKELETON)
     assert outline is not None
-    assert _named(outline.text.splitlines()[4]) == []
+    assert _named(outline.text.splitlines()[3]) == []
 
 
-def test_a_body_starting_on_the_signature_s_last_line_is_kept() -> None:
-    source = "import time\n\n\ndef f(\n    a,\n): return time.monotonic(\n    a)\n"
+def test_a_class_body_starting_on_the_signature_s_last_line_is_kept() -> None:
+    source = "import time\n\n\nclass A(\n    object,\n): x = time.monotonic(\n    )\n"
     assert skeleton.make(source, RULES_FOR_SKELETON) is None
+
+
+def test_a_function_body_starting_on_the_signature_s_last_line_goes_with_it() -> None:
+    source = "import time\n\n\ndef f(\n    a,\n): return time.monotonic(\n    a)\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert outline.text.splitlines()[3].startswith('def f(): time.monotonic, """')
+    assert outline.stubbed == frozenset({3, 4, 5, 6})
+
+
+@pytest.mark.parametrize(
+    ("definition", "named"),
+    [
+        pytest.param("@time.x\ndef f():\n    return 1", ["time.x"], id="a decorator"),
+        pytest.param("def f(a: time.T = os.sep):\n    return a", ["os.sep", "time.T"], id="a parameter"),
+        pytest.param("def f() -> time.T:\n    return 1", ["time.T"], id="the return annotation"),
+        pytest.param("def f(a=lambda time: time):\n    return a", [], id="a lambda's parameter"),
+    ],
+)
+def test_a_function_stub_names_what_its_signature_reads(definition: str, named: list[str]) -> None:
+    source = f"import os\nimport time\n\n\n{definition}\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert _named(outline.text.splitlines()[4]) == named
+
+
+def test_async_stays_on_a_stubbed_function() -> None:
+    source = "import time\n\n\nasync def f():\n    return 1\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert outline.text.splitlines()[3].startswith('async def f(): """')
+
+
+def test_each_import_read_is_named_by_the_first_stub_only() -> None:
+    source = textwrap.dedent(
+        """\
+        import time
+
+
+        def a():
+            return time.monotonic()
+
+
+        def b():
+            return time.monotonic(), time.time()
+        """
+    )
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    lines = outline.text.splitlines()
+    assert (_named(lines[3]), _named(lines[7])) == (["time.monotonic"], ["time.time"])
+
+
+def test_the_decorators_of_a_function_with_work_become_one_statement() -> None:
+    source = textwrap.dedent(
+        """\
+        import time
+
+        import pytest
+
+
+        @pytest.mark.parametrize(
+            "delay", [1, 2]
+        )
+        @pytest.mark.slow
+        async def test_wait(delay: int) -> None:
+            time.sleep(delay)
+        """
+    )
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    lines = outline.text.splitlines()
+    assert _named(lines[5]) == ["pytest.mark.parametrize", "pytest.mark.slow"]
+    assert lines[5].startswith('pytest.mark.parametrize, pytest.mark.slow, """')
+    assert lines[8].endswith('"""')
+    assert lines[9:] == ["async def test_wait(delay: int) -> None:", "    time.sleep(delay)"]
+    assert outline.stubbed == frozenset({5, 6, 7, 8})
+
+
+def test_a_line_continued_into_a_decorator_keeps_the_decorator() -> None:
+    # a line of just ``\\`` joins the decorator's line: it must stay one
+    source = "import time\n\\\n@time.x\ndef f():\n    return 1\n    return 2\n"
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    lines = outline.text.splitlines()
+    assert lines[1:4] == ["\\", "@time.x", "def f():"]  # only the body is stubbed
+    assert outline.stubbed == frozenset({4, 5})
 
 
 # Modules where a stubbed body names an import's words without reading the
@@ -373,14 +472,22 @@ def test_a_class_with_work_has_its_other_methods_stubbed() -> None:
     source_lines = CLASSES.splitlines()
     stubbed = _stubbed_lines(CLASSES)
     assert [source_lines[n - 1].strip() for n in stubbed] == [
-        "self.host = host",  # __init__
+        "def __init__(self, host):",  # a method: all of it
+        "self.host = host",
         "self.started = time.monotonic()",
-        "return self.host",  # the property: its decorator stays
-        "def __init__(self):",  # a nested class without work: stubbed whole
+        "@property",  # its decorator too
+        "def name(self):",
+        "return self.host",
+        "def short(self): return time.time()",  # a one-line method
+        "def __init__(self):",  # a nested class without work: its body
         "self.when = time.time()",
-        "return True",  # the method without work in a nested class with work
-        "return value * 2",  # the static method
-        "return 1",  # the top-level function
+        "def done(self):",  # the method without work in a nested class with work
+        "return True",
+        "@staticmethod",  # the static method
+        "def helper(value):",
+        "return value * 2",
+        "def outside():",  # the top-level function
+        "return 1",
     ]
 
 
@@ -388,14 +495,16 @@ def test_what_stays_in_a_class_with_work() -> None:
     outline = skeleton.make(CLASSES, RULES_FOR_SKELETON)
     assert outline is not None
     text = outline.text
-    assert "    retries = time.monotonic()\n" in text  # class-level statements
-    assert "    @property\n    def name(self):\n" in text  # decorators and signatures
-    assert "    def short(self): return time.time()\n" in text  # one-line methods
+    assert "class Client:\n    retries = time.monotonic()\n" in text  # class-level statements
     assert "        time.sleep(1)\n" in text  # the method with work
     assert "        import os\n        return os.getpid()\n" in text  # a body that imports
+    assert "    class Options:\n" in text  # a class's own line
     assert "        async def wait(self):\n            time.sleep(2)\n" in text
-    # stubs name the imports the bodies read
-    assert _named(text.splitlines()[8]) == ["time.monotonic"]
+    # a stub names the imports its function reads, as LibCST resolves them
+    lines = text.splitlines()
+    assert lines[7].startswith('    def __init__(): time.monotonic, """')
+    assert lines[11].startswith('    def name(): """')
+    assert lines[15].startswith("    def short(): time.time,  # ")
 
 
 def test_a_class_with_work_gives_what_the_whole_module_gives(
