@@ -193,39 +193,59 @@ def target_spellings(module: cst.Module, targets: frozenset[str]) -> frozenset[s
     ``time.sleep`` -> {"sleep"}, plus "nap" for ``from time import sleep as nap``.
     """
     spellings = {target.rsplit(".", 1)[-1] for target in targets}
-
-    class Collector(cst.CSTVisitor):
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
-                return False
-            module_name = cst.helpers.get_full_name_for_node(node.module) or ""
-            for alias in node.names:
-                if f"{module_name}.{alias.evaluated_name}" in targets and alias.asname:
-                    spellings.add(alias.evaluated_alias or "")
-            return False
-
-    module.visit(Collector())
+    for node in imports_in(module):
+        if (
+            not isinstance(node, cst.ImportFrom)
+            or node.module is None
+            or node.relative
+            or isinstance(node.names, cst.ImportStar)
+        ):
+            continue
+        module_name = cst.helpers.get_full_name_for_node(node.module) or ""
+        for alias in node.names:
+            if f"{module_name}.{alias.evaluated_name}" in targets and alias.asname:
+                spellings.add(alias.evaluated_alias or "")
     return frozenset(spellings)
 
 
 def imported_roots(module: cst.Module) -> set[str]:
     """Top-level package names imported anywhere in ``module``."""
     roots: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> bool:
-            for alias in node.names:
-                roots.add(alias.evaluated_name.split(".")[0])
-            return False
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            if node.module is not None and not node.relative:
-                name = cst.helpers.get_full_name_for_node(node.module) or ""
-                roots.add(name.split(".")[0])
-            return False
-
-    module.visit(Collector())
+    for node in imports_in(module):
+        if isinstance(node, cst.Import):
+            roots.update(alias.evaluated_name.split(".")[0] for alias in node.names)
+        elif node.module is not None and not node.relative:
+            name = cst.helpers.get_full_name_for_node(node.module) or ""
+            roots.add(name.split(".")[0])
     return roots
+
+
+# Where statements hold statements: bodies, ``else``/``elif``, handlers,
+# ``finally``, ``case`` blocks.  An import is a statement, never inside an
+# expression, so these are all there is to look through.
+_BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def imports_in(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    """Every ``import`` statement in ``module``, nested ones too.
+
+    Through the statements only: a full walk of a big module costs LibCST a
+    second, and no import is inside an expression.
+    """
+    found: list[cst.Import | cst.ImportFrom] = []
+    todo: list[cst.CSTNode] = list(module.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            found += [small for small in node.body if isinstance(small, (cst.Import, cst.ImportFrom))]
+            continue
+        for field in _BLOCKS:
+            part = getattr(node, field, None)
+            if isinstance(part, cst.CSTNode):
+                todo.append(part)
+            elif isinstance(part, (list, tuple)):
+                todo += part
+    return found
 
 
 def choose_event_loop(module: cst.Module, settings: Settings) -> str:
