@@ -21,7 +21,7 @@ import tokenize
 
 from .model import FixResult, Settings
 from .rules import Rule, select_rules
-from .stages import rules_for_ast, rules_for_bytes, rules_for_source
+from .stages import Found, find, rules_for_bytes
 
 __all__ = ["fix_source", "fix_bytes", "decode"]
 
@@ -47,20 +47,27 @@ def fix_source(
     """
     settings = settings or Settings()
     rules = select_rules(settings)
-    if staged:
-        rules = rules_for_source(source, rules)
-    return _run(source, filename, settings, rules, whole=not staged)
+    if not staged:
+        return _run(source, filename, settings, rules, whole=True)
+    found = find(source, rules_for_bytes(source.encode("utf-8", "surrogatepass"), rules))
+    return _run(source, filename, settings, found.rules, found=found)
 
 
 def _run(
-    source: str, filename: str, settings: Settings, rules: list[Rule], *, whole: bool = False
+    source: str,
+    filename: str,
+    settings: Settings,
+    rules: list[Rule],
+    *,
+    whole: bool = False,
+    found: Found | None = None,
 ) -> FixResult:
-    """Stage 3 for the rules that are left, if any."""
+    """Stage 3 for the rules that are left, if any (``found``: what stage 2 saw)."""
     if not rules:
         return FixResult(source)
     from . import transform  # LibCST: imported only when a file gets this far
 
-    return transform.run(source, filename, settings, rules, whole=whole)
+    return transform.run(source, filename, settings, rules, whole=whole, found=found)
 
 
 def fix_bytes(
@@ -79,7 +86,8 @@ def fix_bytes(
     except DecodeError as error:
         return data, "", FixResult("", error=f"cannot parse: {error}")
     # stage 1 ran on the raw bytes above: only stage 2 is left to run on the text
-    result = _run(source, filename, settings, rules_for_ast(source, rules))
+    found = find(source, rules)
+    result = _run(source, filename, settings, found.rules, found=found)
     if not result.changed:
         return data, source, result
     try:

@@ -80,7 +80,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .rules import Rule
-from .stages import IDENTIFIER, candidate_lines
+from .stages import IDENTIFIER, Found, candidate_lines, statements_of
 
 MIN_LINES = 0  # every module: see the figures above
 # The fixers checked to decide each call from its own function (every name,
@@ -95,6 +95,7 @@ class Skeleton:
 
     text: str
     stubbed: frozenset[int]  # 0-based numbers of the lines replaced
+    bindings: Counter[str]  # the original's import bindings (``_import_bindings``)
 
     def merge(self, original: str, fixed: str) -> str | None:
         """``original`` with the changes the fixers made to the skeleton (``fixed``).
@@ -114,28 +115,39 @@ class Skeleton:
             out += new[j1:j2]
         return "".join(out)
 
+    def imports_kept(self, merged: ast.Module) -> bool:
+        """:func:`imports_kept` for this skeleton's original and the ``merged`` tree."""
+        return _none_lost(self.bindings, merged)
+
 
 def applies(source: str, rules: Sequence[Rule]) -> bool:
     return source.count("\n") >= MIN_LINES and all(rule.key in FIXERS for rule in rules)
 
 
-def make(source: str, rules: Sequence[Rule]) -> Skeleton | None:
-    """The skeleton of ``source`` for ``rules``; None when it would not be faithful."""
+def make(source: str, rules: Sequence[Rule], found: Found | None = None) -> Skeleton | None:
+    """The skeleton of ``source`` for ``rules``; None when it would not be faithful.
+
+    ``found``: the ``ast`` stage's tree of ``source`` and its candidate lines
+    for ``rules``, when it has them.
+    """
+    tree = found.tree if found is not None else None
     try:
-        tree = ast.parse(source)
+        if tree is None:
+            tree = ast.parse(source)
+            wanted = candidate_lines(tree, rules)
+        else:
+            wanted = set(found.lines) if found is not None else set()
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if any(isinstance(node, ast.Global) for node in ast.walk(tree)):
+    statements = statements_of(tree)
+    if any(isinstance(node, ast.Global) for node in statements):
         return None
-    try:
-        wanted = candidate_lines(tree, rules)
-    except RecursionError:
-        return None
-    stubber = _Stubber(_lines(source), wanted, _imported(tree))
+    bindings = _import_bindings(statements)
+    stubber = _Stubber(_lines(source), wanted, {binding.split(".")[0] for binding in bindings})
     stubber.block(tree.body)
     if not stubber.stubbed:
         return None
-    return Skeleton("".join(stubber.lines), frozenset(stubber.stubbed))
+    return Skeleton("".join(stubber.lines), frozenset(stubber.stubbed), bindings)
 
 
 class _Stubber:
@@ -262,7 +274,12 @@ def imports_kept(original: str, merged: str) -> bool:
         before, after = ast.parse(original), ast.parse(merged)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    lost = _import_bindings(before) - _import_bindings(after)
+    return _none_lost(_import_bindings(statements_of(before)), after)
+
+
+def _none_lost(before: Counter[str], after: ast.Module) -> bool:
+    """:func:`imports_kept`, from the original's import bindings and the merged tree."""
+    lost = before - _import_bindings(statements_of(after))
     if not lost:
         return True
     roots = {binding.split(".")[0] for binding in lost}
@@ -275,18 +292,11 @@ def imports_kept(original: str, merged: str) -> bool:
     return True
 
 
-def _imported(tree: ast.AST) -> set[str]:
-    """The names imports bind anywhere in ``tree`` (``a`` for ``import a.b``)."""
-    return {binding.split(".")[0] for binding in _import_bindings(tree)}
-
-
-def _import_bindings(tree: ast.AST) -> Counter[str]:
+def _import_bindings(statements: list[ast.AST]) -> Counter[str]:
     """Each import's binding, as LibCST names it (``a.b`` for ``import a.b``), counted."""
     bindings: Counter[str] = Counter()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            bindings.update(a.asname or a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
+    for node in statements:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             bindings.update(a.asname or a.name for a in node.names)
     return bindings
 

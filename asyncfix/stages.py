@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .rules import PATH_RETURNING, Rule
@@ -129,20 +130,37 @@ def rules_for_source(source: str, rules: Sequence[Rule]) -> list[Rule]:
 
 def rules_for_ast(source: str, rules: Sequence[Rule]) -> list[Rule]:
     """Stage 2 alone, for ``rules`` that already passed stage 1."""
+    return find(source, rules).rules
+
+
+@dataclass(frozen=True)
+class Found:
+    """What stage 2 found in a module, kept for the skeleton (asyncfix/skeleton.py)."""
+
+    rules: list[Rule]  # the rules that may have work
+    tree: ast.Module | None = None  # None: this Python cannot parse it
+    lines: frozenset[int] = frozenset()  # every line of a call that may be their target
+
+
+def find(source: str, rules: Sequence[Rule]) -> Found:
+    """Stage 2: the rules of ``rules`` (past stage 1) that may have work in ``source``."""
     if not rules:
-        return []
+        return Found([])
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return list(rules)  # maybe newer syntax than this Python knows: LibCST decides
+        return Found(list(rules))  # maybe newer syntax than this Python knows: LibCST decides
     try:
         calls = _calls_in_async(tree)
         if not calls:
-            return []
+            return Found([], tree)
         module = _Module(tree)
-        return [rule for rule in rules if any(module.may_apply(rule, call) for call in calls)]
+        kept = [rule for rule in rules if any(module.may_apply(rule, call) for call in calls)]
+        if not kept:
+            return Found([], tree)
+        return Found(kept, tree, frozenset(_lines_of(module, calls, kept)))
     except RecursionError:
-        return list(rules)
+        return Found(list(rules))
 
 
 def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
@@ -150,9 +168,12 @@ def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
 
     Raises RecursionError for a tree nested too deeply.
     """
-    module = _Module(tree)
+    return _lines_of(_Module(tree), _calls_in_async(tree), rules)
+
+
+def _lines_of(module: _Module, calls: list[ast.Call], rules: Sequence[Rule]) -> set[int]:
     lines: set[int] = set()
-    for call in _calls_in_async(tree):
+    for call in calls:
         if any(module.may_apply(rule, call) for rule in rules):
             lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
     return lines
@@ -208,7 +229,7 @@ def _calls_in_async(tree: ast.AST) -> list[ast.Call]:
     return calls
 
 
-def _statements(tree: ast.AST) -> list[ast.AST]:
+def statements_of(tree: ast.AST) -> list[ast.AST]:
     """Every statement of the module, at any depth (expressions hold none)."""
     found: list[ast.AST] = []
     stack = [tree]
@@ -243,7 +264,7 @@ class _Module:
 
     def __init__(self, tree: ast.AST) -> None:
         self._tree = tree
-        self._statements = _statements(tree)
+        self._statements = statements_of(tree)
         self.bindings = _import_bindings(self._statements)
         self._scopes: _Scopes | None = None
         self._creates: dict[Rule, bool] = {}

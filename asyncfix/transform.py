@@ -23,27 +23,35 @@ from .fixers import Fixer, load
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
+from .stages import Found
 
 
 def run(
-    source: str, filename: str, settings: Settings, rules: Sequence[Rule], *, whole: bool = False
+    source: str,
+    filename: str,
+    settings: Settings,
+    rules: Sequence[Rule],
+    *,
+    whole: bool = False,
+    found: Found | None = None,
 ) -> FixResult:
     """Run the fixers of ``rules`` on ``source``; never raises for bad input.
 
     ``whole``: never as a skeleton (whose stubs follow the ``ast`` stage's
     candidates), so that the tests can compare the stages with a run that
-    owes them nothing.
+    owes them nothing.  ``found``: what the ``ast`` stage saw of ``source``
+    for ``rules`` (its tree and candidate lines), for the skeleton.
     """
     head, tail = _blank_end(source)
     if tail:
         # LibCST drops some blank and comment lines after the last statement
         # ('x\n\n ' comes back as 'x\n ', 'x\n #\n\n #' as 'x\n #'): it
-        # never sees them.
-        inner = run(head, filename, settings, rules, whole=whole)
+        # never sees them.  (The head has every statement: the same tree.)
+        inner = run(head, filename, settings, rules, whole=whole, found=found)
         return replace(inner, source=inner.source + tail)
     try:
         if not whole and skeleton.applies(source, rules):
-            result = _run_on_skeleton(source, filename, settings, rules)
+            result = _run_on_skeleton(source, filename, settings, rules, found)
             if result is not None:
                 return result
         return _run_fixers(source, filename, settings, rules)
@@ -85,8 +93,13 @@ def _blank_or_comment(line: str) -> bool:
 
 
 def _run_fixers(
-    source: str, filename: str, settings: Settings, rules: Sequence[Rule]
+    source: str, filename: str, settings: Settings, rules: Sequence[Rule], *, compiled: bool = True
 ) -> FixResult:
+    """The fixers, then the imports; ``compiled``: check that a changed result compiles.
+
+    (A skeleton's result is not checked: what is written is the merged text,
+    and that is.)
+    """
     registry = load()
     original = cst.parse_module(source)
     module = original
@@ -141,7 +154,7 @@ def _run_fixers(
         tuple(sorted(findings, key=_order)),
         changed=new != source,
     )
-    if result.changed:
+    if result.changed and compiled:
         _check_compiles(source, new, filename)
     return result
 
@@ -151,20 +164,23 @@ def _order(item: Fix | Finding) -> tuple[int, int, str]:
 
 
 def _run_on_skeleton(
-    source: str, filename: str, settings: Settings, rules: Sequence[Rule]
+    source: str, filename: str, settings: Settings, rules: Sequence[Rule], found: Found | None
 ) -> FixResult | None:
     """The fixers on a big module's skeleton (asyncfix/skeleton.py); None: run it whole."""
-    outline = skeleton.make(source, rules)
+    outline = skeleton.make(source, rules, found)
     if outline is None:
         return None
     try:
-        result = _run_fixers(outline.text, filename, settings, rules)
+        result = _run_fixers(outline.text, filename, settings, rules, compiled=False)
         if not result.changed:
             return replace(result, source=source)
         merged = outline.merge(source, result.source)
-        if merged is None or not skeleton.imports_kept(source, merged):
+        if merged is None:
             return None
-        _check_compiles(source, merged, filename)
+        tree = ast.parse(merged)  # once, for both checks
+        if not outline.imports_kept(tree):
+            return None
+        compile(tree, filename, "exec", dont_inherit=True)
     except Exception:  # the whole module decides, and says why if it fails too
         return None
     return replace(result, source=merged, changed=merged != source)

@@ -17,7 +17,7 @@ from test_properties import async_module, calls, compiles, programs
 from asyncfix import Settings, skeleton, transform
 from asyncfix.model import FixResult
 from asyncfix.rules import RULES, Rule, select_rules
-from asyncfix.stages import rules_for_source
+from asyncfix.stages import find, rules_for_bytes, rules_for_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES_FOR_SKELETON = [RULES["blocking"], RULES["sleep"]]
@@ -74,10 +74,10 @@ def _both(
     whole_runs: list[str] = []
     run_fixers = transform._run_fixers
 
-    def spy(text: str, *args: Any) -> FixResult:
+    def spy(text: str, *args: Any, **kwargs: Any) -> FixResult:
         if text.rstrip() == source.rstrip():
             whole_runs.append(text)
-        return run_fixers(text, *args)
+        return run_fixers(text, *args, **kwargs)
 
     monkeypatch.setattr(transform, "_run_fixers", spy)
     monkeypatch.setattr(skeleton, "MIN_LINES", 0)
@@ -115,6 +115,21 @@ def test_the_skeleton_gives_what_the_whole_module_gives(
     assert thin == whole
     assert stood
     assert whole.error is None
+
+
+@pytest.mark.parametrize(("directory", "chunk"), CHUNKS)
+def test_the_ast_stage_s_findings_make_the_same_skeleton(directory: str, chunk: int) -> None:
+    # the engine hands stage 2's tree and candidate lines to the skeleton
+    source = _combined(directory, chunk, CHUNK)
+    found = find(source, rules_for_bytes(source.encode("utf-8"), select_rules(Settings())))
+    assert found.rules
+    handed = skeleton.make(source, found.rules, found)
+    alone = skeleton.make(source, found.rules)
+    assert handed is not None and alone is not None
+    assert handed.stubbed == alone.stubbed
+    assert handed.bindings == alone.bindings
+    token = re.compile(r"[0-9a-f]{32}")
+    assert token.sub("T", handed.text) == token.sub("T", alone.text)
 
 
 def test_a_crlf_module_too(monkeypatch: pytest.MonkeyPatch) -> None:
