@@ -7,8 +7,13 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst.codemod import CodemodContext
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
 
-from asyncfix.fixers import imports_in
+from asyncfix import Settings
+from asyncfix.fixers import ParentProvider, imports_in, load
+from asyncfix.noqa import NoqaMap
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -82,3 +87,37 @@ def test_imports_in_finds_every_import_statement() -> None:
 def test_imports_in_agrees_with_a_full_walk_on_every_fixture(path: Path) -> None:
     module = cst.parse_module(path.read_text(encoding="utf-8"))
     assert {id(node) for node in imports_in(module)} == {id(node) for node in _walked(module)}
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            found.append(node)
+            return True
+
+    module.visit(Collector())
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIXTURES.glob("*/*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
+    """ParentProvider and Fixer.qualified_names give what LibCST's providers give, for every node."""
+    wrapper = MetadataWrapper(cst.parse_module(path.read_text(encoding="utf-8")))
+    theirs = wrapper.resolve(ParentNodeProvider)
+    ours = wrapper.resolve(ParentProvider)
+    assert dict(ours) == dict(theirs)
+    names = wrapper.resolve(QualifiedNameProvider)
+    fixer = load()["sleep"](CodemodContext(), Settings(), NoqaMap(""))
+    nodes = _all_nodes(wrapper.module)
+    assert len(nodes) == len(theirs) + 1  # the module has no parent
+    with fixer.resolve(wrapper):  # what the fixer's walk would see
+        for node in nodes:
+            value = names.get(node, set())
+            expected = set(value() if isinstance(value, LazyValue) else value)
+            assert fixer.qualified_names(node) == expected
