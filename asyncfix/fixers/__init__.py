@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import libcst as cst
 from libcst import CSTNodeT
-from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import (
     BaseMetadataProvider,
     PositionProvider,
@@ -60,7 +60,22 @@ class _ParentWalk(cst.CSTVisitor):
         self._path.pop()
 
 
-class Fixer(AsyncContextTracker, ContextAwareTransformer):
+class _Transformer(Codemod, cst.CSTTransformer):
+    """LibCST's ``ContextAwareTransformer`` without the matcher machinery.
+
+    That one is also a ``MatcherDecoratableTransformer``: for decorators no
+    fixer uses, it checks every node of every walk (a sixth of a fixer's
+    time) and inspects the class on every construction.
+    """
+
+    def __init__(self, context: CodemodContext) -> None:
+        Codemod.__init__(self, context)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        return tree.visit(self)
+
+
+class Fixer(AsyncContextTracker, _Transformer):
     """One rule: finds its blocking calls, rewrites the safe ones, reports the rest.
 
     Subclasses set the class attributes below and record what they do with
