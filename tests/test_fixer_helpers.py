@@ -8,11 +8,18 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider
+from libcst.metadata import (
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
 from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings
-from asyncfix.fixers import ParentProvider, imports_in, load
+from asyncfix.fixers import Contexts, ParentProvider, Scopes, imports_in, load
 from asyncfix.noqa import NoqaMap
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,3 +128,37 @@ def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
             value = names.get(node, set())
             expected = set(value() if isinstance(value, LazyValue) else value)
             assert fixer.qualified_names(node) == expected
+
+
+def _scope_facts(scope: Scope | None) -> object:
+    """What the fixers read of a scope, comparable across two runs of the scope walk."""
+    if scope is None:
+        return None
+    return (
+        type(scope).__name__,
+        id(getattr(scope, "node", None)),
+        sorted(
+            (a.name, id(getattr(a, "node", None)), sorted(id(r.node) for r in a.references))
+            for a in scope.assignments
+        ),
+        sorted(id(access.node) for access in scope.accesses),
+        _scope_facts(scope.parent) if scope.parent is not scope else "self",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(FIXTURES.glob("*/*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_scopes_and_contexts_are_libcst_s_own(path: Path) -> None:
+    """Contexts and Scopes record what ExpressionContextProvider and ScopeProvider do."""
+    wrapper = MetadataWrapper(cst.parse_module(path.read_text(encoding="utf-8")))
+    assert dict(wrapper.resolve(Contexts)) == dict(wrapper.resolve(ExpressionContextProvider))
+    ours, theirs = wrapper.resolve(Scopes), wrapper.resolve(ScopeProvider)
+    # (string annotations are parsed into trees of their own, new on each walk)
+    assert len(ours) == len(theirs)
+    for node in _all_nodes(wrapper.module):
+        assert (node in ours) == (node in theirs)
+        if node in ours:
+            assert _scope_facts(ours[node]) == _scope_facts(theirs[node])

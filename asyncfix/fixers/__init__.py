@@ -10,19 +10,23 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Collection
-from typing import ClassVar
+from typing import Any, ClassVar, Optional
 
 import libcst as cst
 from libcst import CSTNodeT
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import (
     BaseMetadataProvider,
+    ExpressionContext,
+    ExpressionContextProvider,
     PositionProvider,
+    ProviderT,
     QualifiedName,
     QualifiedNameSource,
     Scope,
-    ScopeProvider,
 )
+from libcst.metadata.expression_context_provider import ExpressionContextVisitor
+from libcst.metadata.scope_provider import ScopeVisitor
 
 from ..model import Finding, Fix, Settings
 from ..rules import RULES, enabled_codes
@@ -30,6 +34,7 @@ from ..noqa import NoqaMap
 from ..scope import AsyncContextTracker
 
 LOOP_LIBRARIES = ("asyncio", "trio", "anyio")
+_UNSET = object()
 
 
 class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
@@ -42,6 +47,38 @@ class ParentProvider(BaseMetadataProvider[cst.CSTNode]):
 
     def _gen_impl(self, module: cst.Module) -> None:
         module.visit(_ParentWalk(self))
+
+
+class Contexts(BaseMetadataProvider[ExpressionContext]):
+    """LibCST's ``ExpressionContextProvider``, without a batched walk for nothing.
+
+    Both it and ``ScopeProvider`` do their work in one walk of their own,
+    started from ``visit_Module``; as batchable providers, LibCST then walks
+    the whole tree again calling nobody.  These run the same walks alone.
+    """
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        # it only records through the provider it is given
+        module.visit(ExpressionContextVisitor(self, ExpressionContext.LOAD))  # type: ignore[arg-type]
+
+
+class Scopes(BaseMetadataProvider[Optional[Scope]]):
+    """LibCST's ``ScopeProvider`` (see :class:`Contexts`)."""
+
+    METADATA_DEPENDENCIES = (Contexts,)
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        visitor = ScopeVisitor(self)  # type: ignore[arg-type]  # it only records and asks
+        module.visit(visitor)
+        visitor.infer_accesses()
+
+    def get_metadata(self, key: ProviderT, node: cst.CSTNode, default: Any = _UNSET) -> Any:
+        # The scope walk asks ExpressionContextProvider: it is Contexts here.
+        if key is ExpressionContextProvider:
+            key = Contexts
+        if default is _UNSET:
+            return super().get_metadata(key, node)
+        return super().get_metadata(key, node, default)
 
 
 class _ParentWalk(cst.CSTVisitor):
@@ -94,7 +131,7 @@ class Fixer(AsyncContextTracker, _Transformer):
     METADATA_DEPENDENCIES = (
         ParentProvider,
         PositionProvider,
-        ScopeProvider,
+        Scopes,
     )
 
     def __init__(self, context: CodemodContext, settings: Settings, noqa: NoqaMap) -> None:
@@ -144,7 +181,7 @@ class Fixer(AsyncContextTracker, _Transformer):
         An existing ``import asyncio as aio`` is reused; otherwise the plain
         name must be free (or already the module) wherever ``node`` can see.
         """
-        scope = self.get_metadata(ScopeProvider, node, None)
+        scope = self.get_metadata(Scopes, node, None)
         if scope is None:
             return None
         for alias in _module_aliases(self.context, module):
@@ -158,7 +195,7 @@ class Fixer(AsyncContextTracker, _Transformer):
 
     def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
         """What LibCST's ``QualifiedNameProvider`` would give for ``node``."""
-        scope = self.get_metadata(ScopeProvider, node, None)
+        scope = self.get_metadata(Scopes, node, None)
         return set(scope.get_qualified_names_for(node)) if scope else set()
 
     def silenced(self, node: cst.CSTNode, code: str | None = None) -> bool:

@@ -25,7 +25,6 @@ from libcst.metadata import (
     Assignment,
     QualifiedName,
     QualifiedNameSource,
-    ScopeProvider,
 )
 
 from ..rules import (
@@ -38,7 +37,7 @@ from ..rules import (
     URLLIB3_METHODS,
     URLLIB3_POOLS,
 )
-from . import Fixer, is_dotted_name, register, union_members
+from . import Fixer, Scopes, is_dotted_name, register, union_members
 
 _ITSELF = "<the name itself>"
 
@@ -311,7 +310,7 @@ class BlockingCallFixer(Fixer):
             return made if made in PATH_CLASSES else None
         if not isinstance(value, cst.Name):
             return None
-        scope = self.get_metadata(ScopeProvider, value, None)
+        scope = self.get_metadata(Scopes, value, None)
         if scope is None:
             return None
         if value.value in self._resolving:
@@ -378,7 +377,7 @@ class BlockingCallFixer(Fixer):
         if mode is None:
             return True
         if isinstance(mode, cst.Name):
-            scope = self.get_metadata(ScopeProvider, mode, None)
+            scope = self.get_metadata(Scopes, mode, None)
             assignments = list(scope[mode.value]) if scope is not None else []
             if len(assignments) == 1 and isinstance(assignments[0], Assignment):
                 parent = self.parent(assignments[0].node)

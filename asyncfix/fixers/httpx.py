@@ -27,12 +27,11 @@ from libcst.metadata import (
     FunctionScope,
     PositionProvider,
     QualifiedNameSource,
-    ScopeProvider,
 )
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, free_name, nodes_of, register, union_members
+from . import Fixer, Scopes, free_name, nodes_of, register, union_members
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -270,7 +269,7 @@ class HttpxFixer(Fixer):
         return None
 
     def _references(self, name: cst.Name) -> list[cst.CSTNode]:
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return []
         found: list[cst.CSTNode] = []
@@ -327,7 +326,7 @@ class HttpxFixer(Fixer):
 
     def _client_name(self, statement: cst.SimpleStatementLine) -> str:
         """``client``, unless the function already uses that name."""
-        scope = self.get_metadata(ScopeProvider, statement.body[0], None)
+        scope = self.get_metadata(Scopes, statement.body[0], None)
         return free_name(scope, ("client", "httpx_client", "async_client"))
 
     # -- methods of an httpx.Client ----------------------------------------
@@ -369,7 +368,7 @@ class HttpxFixer(Fixer):
 
     def _client_binding(self, name: cst.Name) -> Assignment | str | None:
         """The binding of a client made in this function; a reason if given; None if no client."""
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return None
         assignments = list(scope[name.value])
@@ -447,7 +446,7 @@ class HttpxFixer(Fixer):
         calls = 0
         for access in binding.references:
             use = access.node
-            if self.get_metadata(ScopeProvider, use, None) is not binding.scope:
+            if self.get_metadata(Scopes, use, None) is not binding.scope:
                 return "the client is used in a nested function, lambda or comprehension"
             attribute = self.parent(use)
             if not isinstance(attribute, cst.Attribute) or attribute.value is not use:
@@ -546,7 +545,7 @@ class HttpxFixer(Fixer):
         """The client bound at ``name`` when its requests are (to be) awaited."""
         if "ASYNC212" not in self.enabled:
             return None
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return None
         for assignment in scope.assignments[name.value]:

@@ -22,11 +22,11 @@ from typing import Callable
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider, QualifiedNameSource, ScopeProvider
+from libcst.metadata import PositionProvider, QualifiedNameSource
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, nodes_of, register
+from . import Fixer, Scopes, nodes_of, register
 
 RULE = RULES["requests"]
 METHODS = HTTP_METHODS
@@ -299,7 +299,7 @@ class RequestsFixer(Fixer):
 
     def _is_session_name(self, name: cst.Name) -> bool:
         """``name`` is bound (only) by ``requests.Session()`` in its function."""
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return False
         bindings = list(scope[name.value])
@@ -361,7 +361,7 @@ class RequestsFixer(Fixer):
         A local called ``json`` (common: ``json = r.json()``) would make
         ``except json.JSONDecodeError`` look the error up on the data.
         """
-        scope = self.get_metadata(ScopeProvider, call, None)
+        scope = self.get_metadata(Scopes, call, None)
         if scope is None:
             return
         for module in sorted(plan.needs | {"aiohttp"}):
@@ -606,7 +606,7 @@ class RequestsFixer(Fixer):
         if isinstance(value, cst.Call) and self._is_opener(value):
             return
         if isinstance(value, cst.Name):
-            scope = self.get_metadata(ScopeProvider, value, None)
+            scope = self.get_metadata(Scopes, value, None)
             bindings = list(scope.assignments[value.value]) if scope is not None else []
             opened = len(bindings) == 1 and (
                 (bound := _bound_call(_binding_node(bindings[0]), value.value, self.parent))
@@ -674,7 +674,7 @@ class RequestsFixer(Fixer):
 
     def _bound_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of ``name = <value>``, when that is its only binding."""
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         bindings = list(scope[name.value]) if scope is not None else []
         node = _binding_node(bindings[0]) if len(bindings) == 1 else None
         target = self.parent(node) if node is not None else None
@@ -790,7 +790,7 @@ class RequestsFixer(Fixer):
 
     def _accesses(self, function: cst.FunctionDef, anchor: Node, name: str) -> list[cst.Name]:
         """Every read of ``name`` in ``function`` (nested scopes included)."""
-        scope = self.get_metadata(ScopeProvider, anchor, None)
+        scope = self.get_metadata(Scopes, anchor, None)
         if scope is None:
             return []
         bindings = list(scope.assignments[name])
@@ -800,7 +800,7 @@ class RequestsFixer(Fixer):
         return reads
 
     def _check_single_binding(self, request: Request, anchor: Node, name: str) -> None:
-        scope = self.get_metadata(ScopeProvider, anchor, None)
+        scope = self.get_metadata(Scopes, anchor, None)
         if scope is None or len(scope.assignments[name]) != 1:
             raise Unfixable(
                 request.call,
@@ -983,7 +983,7 @@ class RequestsFixer(Fixer):
                 continue
             func = request.call.func
             assert isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-            scope = self.get_metadata(ScopeProvider, func.value, None)
+            scope = self.get_metadata(Scopes, func.value, None)
             bindings = list(scope[request.session]) if scope is not None else []
             if len(bindings) != 1:
                 raise Unfixable(request.call, f"`{request.session}` is bound more than once")
@@ -1236,7 +1236,7 @@ class RequestsFixer(Fixer):
             q.source is local for q in self.qualified_names(part)
         ):
             return
-        scope = self.get_metadata(ScopeProvider, part, None)
+        scope = self.get_metadata(Scopes, part, None)
         if scope is None:
             return
         for binding in scope[part.value]:

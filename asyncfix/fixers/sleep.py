@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import BaseAssignment, QualifiedNameSource, ScopeProvider
+from libcst.metadata import BaseAssignment, QualifiedNameSource
 
-from . import Fixer, is_dotted_name, register
+from . import Fixer, Scopes, is_dotted_name, register
 
 TARGET = "time.sleep"
 
@@ -98,7 +98,7 @@ class SleepFixer(Fixer):
         root = func
         while isinstance(root, cst.Attribute):
             root = root.value
-        scope = self.get_metadata(ScopeProvider, root, None)
+        scope = self.get_metadata(Scopes, root, None)
         if scope is not None and isinstance(root, cst.Name):
             binding = frozenset(scope[root.value])
             if binding in self._forgotten:

@@ -23,10 +23,10 @@ from typing import Callable
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import Assignment, QualifiedNameSource, ScopeProvider
+from libcst.metadata import Assignment, QualifiedNameSource
 
 from ..scope import Frame
-from . import Fixer, free_name, nodes_of, register
+from . import Fixer, Scopes, free_name, nodes_of, register
 
 TARGET = "urllib.request.urlopen"
 NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
@@ -196,7 +196,7 @@ class UrlopenFixer(Fixer):
         return None
 
     def _unannotated_parameter(self, name: cst.Name) -> bool:
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         assignments = list(scope[name.value]) if scope is not None else []
         return (
             len(assignments) == 1
@@ -224,7 +224,7 @@ class UrlopenFixer(Fixer):
         ):
             return self._is_text(node.func.value)
         if isinstance(node, cst.Name) and depth < 3:
-            scope = self.get_metadata(ScopeProvider, node, None)
+            scope = self.get_metadata(Scopes, node, None)
             assignments = list(scope[node.value]) if scope is not None else []
             if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
                 return False
@@ -253,7 +253,7 @@ class UrlopenFixer(Fixer):
         if item.asname is None or not isinstance(item.asname.name, cst.Name):
             return None, "the response is not bound to a name"
         name = item.asname.name
-        scope = self.get_metadata(ScopeProvider, name, None)
+        scope = self.get_metadata(Scopes, name, None)
         if scope is None:
             return None, "no scope"
         bindings = [a for a in scope.assignments[name.value] if isinstance(a, Assignment)]
@@ -272,8 +272,8 @@ class UrlopenFixer(Fixer):
             return (
                 f"`{plan.response}` is used after the `with` block (aiohttp's response is closed)"
             )
-        if self.get_metadata(ScopeProvider, use, None) is not self.get_metadata(
-            ScopeProvider, plan.call, None
+        if self.get_metadata(Scopes, use, None) is not self.get_metadata(
+            Scopes, plan.call, None
         ):
             return f"`{plan.response}` is used in a nested function, lambda or comprehension"
         parent = self.parent(use)
@@ -492,7 +492,7 @@ class UrlopenFixer(Fixer):
     def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
         if isinstance(node, cst.SimpleStatementLine):
             node = node.body[0]
-        return free_name(self.get_metadata(ScopeProvider, node, None), candidates)
+        return free_name(self.get_metadata(Scopes, node, None), candidates)
 
 
 def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
