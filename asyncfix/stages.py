@@ -50,14 +50,19 @@ def _imports(package: str, data: bytes) -> bool:
 def rules_for_bytes(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
     """Stage 1: the rules whose markers are in the raw bytes.
 
-    A rule may have work when the file says ``async`` and, for one of the
-    packages its targets live in, imports that package and names one of its
-    targets (the last part of the name is there at the call or in the
-    ``from ... import``); or calls one of its builtins (``open(``).
+    A rule may have work when the file has an ``async def`` (a call awaits
+    nowhere else) and, for one of the packages its targets live in, imports
+    that package and names one of its targets (the last part of the name is
+    there at the call or in the ``from ... import``); or calls one of its
+    builtins (``open(``).
     """
-    if b"async" not in data:
+    if b"async" not in data or _ASYNC_DEF.search(data) is None:
         return []
     return [rule for rule in rules if _may_hold(rule, data)]
+
+
+# ``async def``, whatever the spaces (and ``\``-continued lines) between
+_ASYNC_DEF = re.compile(rb"async(?:[ \t\f]|\\(?:\r\n|\r|\n))+def\b")
 
 
 def _may_hold(rule: Rule, data: bytes) -> bool:

@@ -288,6 +288,25 @@ def test_byte_stage_wants_a_bare_builtin_call(text: str, passes: bool) -> None:
         assert (result.fixes, result.findings) == ((), ())
 
 
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        pytest.param("async def f():\n    open('x')\n", True, id="async def"),
+        pytest.param("async  \tdef f():\n    open('x')\n", True, id="spaces and a tab"),
+        pytest.param("async \\\ndef f():\n    open('x')\n", True, id="a continued line"),
+        pytest.param("async \\\r\ndef f():\r\n    open('x')\r\n", True, id="continued, CRLF"),
+        pytest.param("import asyncio\ndef f():\n    open('x')\n", False, id="asyncio only"),
+        pytest.param("def f():\n    async with a:\n        open('x')\n", False, id="async with, no def"),
+        pytest.param("async defer = 1\nopen('x')\n", False, id="a longer word"),
+    ],
+)
+def test_byte_stage_wants_an_async_def(text: str, passes: bool) -> None:
+    keys = [rule.key for rule in rules_for_bytes(text.encode(), RULES)]
+    assert keys == (["blocking"] if passes else [])
+    result = fix_source(text, staged=False)
+    assert bool(result.fixes or result.findings) == passes  # the fixers agree
+
+
 # Found by a review of the stages: each was stopped by stage 1 or 2 while the
 # fixers act on it.
 MISSED_ONCE = {
