@@ -137,7 +137,7 @@ def _run_fixers(
     # 7,000-line file), so each runs only when it can change something.
     added = context.scratch.get(AddImportsVisitor.CONTEXT_KEY, [])
     if any(_missing(module, item) for item in added):
-        module = AddImportsVisitor(context).transform_module(module)
+        module = _add_imports(context, module)
     removed = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
     if removed and not _all_still_used(module.code, removed):
         module = _RemoveImports(context).transform_module(module)
@@ -215,6 +215,33 @@ def _original_positions(
     return (
         [replace(new, message=old.message) for new, old in zip(probe.fixes, fixes)],
         [replace(new, message=old.message) for new, old in zip(probe.findings, findings)],
+    )
+
+
+def _add_imports(context: CodemodContext, module: cst.Module) -> cst.Module:
+    """``AddImportsVisitor`` on the module's head only: the same result, without two walks.
+
+    It reads and changes only the first statement (a docstring or
+    ``__strict__`` stays first), the block of ``import`` lines after it (new
+    imports go at its end, a ``from x import`` there may take more names)
+    and the statement after that block (given a blank line above it).  Yet
+    it copies and walks the whole module, twice.
+    """
+    body = module.body
+    end = 1
+    while end < len(body) and _an_import_line(body[end]):
+        end += 1
+    head = module.with_changes(body=body[: end + 1])
+    done = AddImportsVisitor(context).transform_module(head)
+    return module.with_changes(body=[*done.body, *body[end + 1 :]])
+
+
+def _an_import_line(statement: cst.BaseStatement) -> bool:
+    """``import x`` or ``from x import y`` alone on its line, as AddImportsVisitor tests it."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
     )
 
 

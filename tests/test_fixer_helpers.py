@@ -8,6 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     ExpressionContextProvider,
     MetadataWrapper,
@@ -18,7 +19,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.base_provider import LazyValue
 
-from asyncfix import Settings
+from asyncfix import Settings, transform
 from asyncfix.fixers import Contexts, ParentProvider, Scopes, imports_in, load
 from asyncfix.noqa import NoqaMap
 
@@ -162,3 +163,49 @@ def test_scopes_and_contexts_are_libcst_s_own(path: Path) -> None:
         assert (node in ours) == (node in theirs)
         if node in ours:
             assert _scope_facts(ours[node]) == _scope_facts(theirs[node])
+
+
+HEADS = {
+    "empty": "",
+    "a docstring only": '"""Doc."""\n',
+    "docstring, imports, code": '"""Doc."""\nimport os\nimport sys\n\nx = 1\n',
+    "__strict__": "__strict__ = True\nimport os\nx = 1\n",
+    "__future__": "from __future__ import annotations\n\nimport os\n\n\ndef f():\n    pass\n",
+    "a from-import to extend": "from functools import wraps\nimport os\n# a comment\nx = 1\n",
+    "imports only": "import os\nimport sys\n",
+    "code first": "x = 1\nimport os\n",
+    "a comment above the code": "import os\n# why\n\n\nclass A:\n    pass\n",
+    "two imports on a line": "import os; import sys\nimport time\nx = 1\n",
+    "an import under if": "import os\nif x:\n    import asyncio\ny = 2\n",
+}
+REQUESTS = [
+    pytest.param([("asyncio", None, None)], id="import asyncio"),
+    pytest.param([("asyncio", None, None), ("aiohttp", None, None)], id="two modules"),
+    pytest.param([("functools", "partial", None)], id="from functools import partial"),
+    pytest.param([("os", None, None)], id="already there"),
+    pytest.param([("__future__", "annotations", None)], id="a __future__ import"),
+]
+
+
+def _head_cases() -> list[tuple[str, str]]:
+    cases = list(HEADS.items())
+    # every 25th fixture input, and those about imports, docstrings, __future__
+    inputs = [p for p in sorted(FIXTURES.glob("*/*.py")) if not p.name.endswith(".expected.py")]
+    for n, path in enumerate(inputs):
+        if n % 25 == 0 or any(word in path.name for word in ("import", "docstring", "future")):
+            cases.append((f"{path.parent.name}/{path.name}", path.read_text(encoding="utf-8")))
+    return cases
+
+
+@pytest.mark.parametrize("requests", REQUESTS)
+def test_imports_are_added_on_the_head_as_on_the_whole_module(
+    requests: list[tuple[str, str | None, str | None]],
+) -> None:
+    for name, text in _head_cases():
+        module = cst.parse_module(text)
+        whole, head = CodemodContext(), CodemodContext()
+        for context in (whole, head):
+            for module_name, obj, alias in requests:
+                AddImportsVisitor.add_needed_import(context, module_name, obj, alias)
+        expected = AddImportsVisitor(whole).transform_module(module).code
+        assert transform._add_imports(head, module).code == expected, name
