@@ -5,14 +5,17 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import hypothesmith
 import libcst as cst
 import pytest
+from hypothesis import given
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     Scope,
     ScopeProvider,
@@ -20,8 +23,9 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings, transform
-from asyncfix.fixers import Contexts, ParentProvider, Scopes, imports_in, load
+from asyncfix.fixers import Contexts, Layout, Scopes, imports_in, load
 from asyncfix.noqa import NoqaMap
+from test_properties import GRAMMAR_SETTINGS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -115,11 +119,10 @@ def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
     ids=lambda p: f"{p.parent.name}/{p.name}",
 )
 def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
-    """ParentProvider and Fixer.qualified_names give what LibCST's providers give, for every node."""
+    """Layout and Fixer.qualified_names give what LibCST's providers give, for every node."""
     wrapper = MetadataWrapper(cst.parse_module(path.read_text(encoding="utf-8")))
+    _layout_is_libcst_s(wrapper.module)
     theirs = wrapper.resolve(ParentNodeProvider)
-    ours = wrapper.resolve(ParentProvider)
-    assert dict(ours) == dict(theirs)
     names = wrapper.resolve(QualifiedNameProvider)
     fixer = load()["sleep"](CodemodContext(), Settings(), NoqaMap(""))
     nodes = _all_nodes(wrapper.module)
@@ -129,6 +132,27 @@ def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
             value = names.get(node, set())
             expected = set(value() if isinstance(value, LazyValue) else value)
             assert fixer.qualified_names(node) == expected
+
+
+def _layout_is_libcst_s(module: cst.Module) -> None:
+    wrapper = MetadataWrapper(module)
+    layout = wrapper.resolve(Layout)
+    parents = wrapper.resolve(ParentNodeProvider)
+    assert {node: placed.parent for node, placed in layout.items() if placed.parent} == dict(parents)
+    positions = wrapper.resolve(PositionProvider)
+    assert {node: (p.start, p.end) for node, p in layout.items()} == {
+        node: (p.start, p.end) for node, p in positions.items()
+    }
+
+
+@GRAMMAR_SETTINGS
+@given(hypothesmith.from_grammar())
+def test_layout_is_libcst_s_on_programs_from_the_grammar(source: str) -> None:
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # the grammar allows what LibCST's parser may refuse
+        return
+    _layout_is_libcst_s(module)
 
 
 def _scope_facts(scope: Scope | None) -> object:

@@ -25,13 +25,12 @@ from libcst.metadata import (
     Assignment,
     ComprehensionScope,
     FunctionScope,
-    PositionProvider,
     QualifiedNameSource,
 )
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, Scopes, free_name, nodes_of, register, union_members
+from . import Fixer, Layout, Scopes, free_name, nodes_of, register, union_members
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -491,7 +490,7 @@ class HttpxFixer(Fixer):
     def _call_problem(self, call: cst.Call, member: str) -> str | None:
         """Why one request on a planned client cannot be awaited (None: it can)."""
         where = f"`{cst.Module([]).code_for_node(call.func)}()`"
-        pos = self.get_metadata(PositionProvider, call).start.line
+        pos = self.get_metadata(Layout, call).start.line
         if self.silenced(call, "ASYNC212"):
             return f"a `# noqa` keeps {where} on line {pos} blocking, so the client stays sync"
         if isinstance(self.parent(call), cst.Await):

@@ -22,11 +22,11 @@ from typing import Callable
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider, QualifiedNameSource
+from libcst.metadata import QualifiedNameSource
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, Scopes, nodes_of, register
+from . import Fixer, Layout, Scopes, nodes_of, register
 
 RULE = RULES["requests"]
 METHODS = HTTP_METHODS
@@ -386,7 +386,7 @@ class RequestsFixer(Fixer):
             self.report(call, f"`requests` call blocks the event loop; not fixed: {reason}")
 
     def get_metadata_position(self, node: Node) -> int:
-        return int(self.get_metadata(PositionProvider, node).start.line)
+        return int(self.get_metadata(Layout, node).start.line)
 
     def async_context_of(self, node: Node) -> Context:
         assert self._collector is not None
