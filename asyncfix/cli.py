@@ -343,7 +343,7 @@ def _run_files(
     progress = Progress.for_run(len(work), quiet=output.quiet, label=label)
     results: list[FileResult] = []
     try:
-        for result in run_all(work, settings, jobs or default_jobs(), cache):
+        for result in run_all(work, settings, jobs or default_jobs(), cache, tune_gc=True):
             if result != FileResult(result.path):  # something may be printed
                 progress.clear()
             _print_result(result, check=check, output=output)

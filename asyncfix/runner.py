@@ -95,7 +95,12 @@ SURVIVORS_PER_TASK = 4
 
 
 def run_all(
-    jobs: Sequence[Job], settings: Settings, workers: int, cache: Cache | None = None
+    jobs: Sequence[Job],
+    settings: Settings,
+    workers: int,
+    cache: Cache | None = None,
+    *,
+    tune_gc: bool = False,
 ) -> Iterator[FileResult]:
     """Results in the order of ``jobs``, streamed as they are ready.
 
@@ -106,6 +111,10 @@ def run_all(
     the main process only hands out paths.  Tasks go to the workers as they
     are made, in small chunks; what they come to is stored in ``cache``
     (saving it is the caller's job).
+
+    The worker processes tune their garbage collector (``_freeze_imports``);
+    ``tune_gc``: so does this process when it runs files itself (the CLI's
+    process, not a library caller's).
     """
     parallel = workers > 1 and len(jobs) > 1
     read_here = cache is not None or not parallel
@@ -115,6 +124,7 @@ def run_all(
         workers if parallel else 1,
         per_task=SURVIVORS_PER_TASK if read_here else PATHS_PER_TASK,
         keep_output=cache is not None,
+        tune_gc=tune_gc,
     )
     slots: list[FileResult | tuple[int, int]] = []  # a result, or (task, position in it)
     hashes: dict[tuple[int, int], str] = {}  # content hashes of the files sent, for the cache
@@ -163,8 +173,11 @@ class _Tasks:
     from the cache or stops at the byte stage forks nothing.
     """
 
-    def __init__(self, settings: Settings, workers: int, *, per_task: int, keep_output: bool) -> None:
+    def __init__(
+        self, settings: Settings, workers: int, *, per_task: int, keep_output: bool, tune_gc: bool
+    ) -> None:
         self._settings = settings
+        self._tune_gc = tune_gc
         self._workers = workers
         self._keep_output = keep_output
         self._pool: ProcessPoolExecutor | None = None
@@ -194,7 +207,7 @@ class _Tasks:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(self._workers, mp_context=_context())
             self._futures[number] = self._pool.submit(
-                _run_chunk, self._chunks[number], self._settings, self._keep_output
+                _run_chunk, self._chunks[number], self._settings, self._keep_output, True
             )
 
     def job(self, slot: tuple[int, int]) -> Job:
@@ -208,7 +221,9 @@ class _Tasks:
             if future is not None:
                 results = future.result()
             else:
-                results = _run_chunk(self._chunks[number], self._settings, self._keep_output)
+                results = _run_chunk(
+                    self._chunks[number], self._settings, self._keep_output, self._tune_gc
+                )
             self._done = {number: results}  # chunks are asked for in order: keep one
             self._chunks[number] = [(job, None) for job, _ in self._chunks[number]]  # free the bytes
         return results[position]
@@ -221,12 +236,13 @@ class _Tasks:
 
 
 def _run_chunk(
-    chunk: list[tuple[Job, bytes | None]], settings: Settings, keep_output: bool
+    chunk: list[tuple[Job, bytes | None]], settings: Settings, keep_output: bool, tune_gc: bool
 ) -> list[tuple[FileResult, bytes | None]]:
     """Each file of a chunk, read here unless its bytes came with it."""
     results: list[tuple[FileResult, bytes | None]] = []
     for job, data in chunk:
-        _freeze_imports()
+        if tune_gc:
+            _freeze_imports()
         if data is None:
             try:
                 data = Path(job.path).read_bytes()
@@ -256,6 +272,7 @@ def _freeze_imports() -> None:
     """
     global _modules_frozen
     if len(sys.modules) != _modules_frozen:
+        gc.collect()  # garbage now would never be collected once frozen (~15 ms)
         _, older, oldest = gc.get_threshold()
         gc.set_threshold(max(gc.get_threshold()[0], YOUNG_OBJECTS), older, oldest)
         gc.freeze()

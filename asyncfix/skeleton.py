@@ -24,7 +24,10 @@ line they did not change is the original's own.
 Every fixer runs this way: each decides a call from its own function (the
 names it mentions, the bindings and uses of its names), the bindings made at
 module level, and the module's imports; none reads another function's body,
-signature or decorators, nor the decorators of its own.
+signature or decorators, nor the decorators of its own.  (What those can
+bind where the function is, with ``:=``, keeps them from being stubbed; a
+method's decorators and defaults read its class's names, which are left
+unnamed when they move into the stub's body.)
 (The requests fixer takes fresh names from every name in the function, nested
 definitions included: a function with work is never stubbed inside.)  A body
 that imports something is not stubbed (event-loop choice and import
@@ -130,13 +133,12 @@ def make(source: str, rules: Sequence[Rule], found: Found | None = None) -> Skel
     ``found``: the ``ast`` stage's tree of ``source`` and its candidate lines
     for ``rules``, when it has them.
     """
-    tree = found.tree if found is not None else None
     try:
-        if tree is None:
+        if found is None or found.tree is None:
             tree = ast.parse(source)
             wanted = candidate_lines(tree, rules)
         else:
-            wanted = set(found.lines) if found is not None else set()
+            tree, wanted = found.tree, set(found.lines)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     statements = statements_of(tree)
@@ -161,21 +163,31 @@ class _Stubber:
         self._token = uuid.uuid4().hex
         self._named: set[str] = set()  # what the stubs so far name
 
-    def block(self, statements: list[ast.stmt]) -> None:
-        """The definitions among ``statements``: stubbed, or looked into when a class."""
+    def block(self, statements: list[ast.stmt], bound: frozenset[str] = frozenset()) -> None:
+        """The definitions among ``statements``: stubbed, or looked into when a class.
+
+        ``bound``: the names the class whose body this is binds (none at
+        module level).  Its decorators, defaults and annotations read those,
+        not the module's.
+        """
         for statement in statements:
             if not isinstance(statement, _DEFINITIONS):
                 continue  # module- and class-level statements stay as they are
             work = self._holds_work(statement)
-            if not work and not isinstance(statement, ast.ClassDef) and self._stub_function(statement):
+            if (
+                not work
+                and not isinstance(statement, ast.ClassDef)
+                and self._stub_function(statement, bound)
+            ):
                 continue
             # Decorators run where the definition is, never in an ``async def``
             # (a function with work is not looked into), and no fixer reads them.
-            self._stub_decorators(statement)
+            self._stub_decorators(statement, bound)
             if not work:
                 self._stub_body(statement)
             elif isinstance(statement, ast.ClassDef):
-                self.block(statement.body)  # its methods, and its classes' methods
+                # its methods, and its classes' methods
+                self.block(statement.body, frozenset(_class_bindings(statement)))
             # A function with work stays whole, nested definitions too: the
             # requests fixer takes fresh names from every name in the function.
 
@@ -188,34 +200,59 @@ class _Stubber:
         index = bisect.bisect_left(self._wanted, first)
         return index < len(self._wanted) and self._wanted[index] <= last
 
-    def _stub_function(self, statement: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    def _stub_function(
+        self, statement: ast.FunctionDef | ast.AsyncFunctionDef, bound: frozenset[str]
+    ) -> bool:
         """Decorators, signature and body as ``def name(): ...``; False when it cannot be."""
         lines = self.lines
-        start = min([statement.lineno, *(d.lineno for d in statement.decorator_list)]) - 1
+        start = self._first_line(statement)
         end = statement.end_lineno or statement.lineno  # 0-based, end exclusive
-        if start and _continued(lines[start - 1]):
-            return False  # ``\`` joins the line above: keep it simple
+        if start is None or _binds(_outside(statement)):
+            # A ``:=`` in a decorator, default or annotation binds a name
+            # where the function is: the fixers must see it.
+            return False
         # Nothing in them is the fixers' business but the name the ``def``
-        # binds (with its ``async``) and what it reads of the imports.
-        used = _accessed(statement, self._imported, whole=True)
+        # binds (with its ``async``) and what it reads of the imports.  (Its
+        # decorators and signature move into a body: reads of the class's
+        # own names stay unnamed, as they never reach the module.)
+        used = _accessed(statement, self._imported, whole=True, outer=bound)
         if used is None:
             return False  # it imports: the fixers must see that
         head = "async def" if isinstance(statement, ast.AsyncFunctionDef) else "def"
         self._replace(start, end, f"{_indent(lines[start])}{head} {statement.name}(): ", self._new(used))
         return True
 
-    def _stub_decorators(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+    def _stub_decorators(
+        self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, bound: frozenset[str]
+    ) -> None:
         """The decorators' lines as one statement naming what they read of the imports."""
-        if not statement.decorator_list:
+        if not statement.decorator_list or _binds(statement.decorator_list):
             return
-        lines = self.lines
-        start, end = statement.decorator_list[0].lineno - 1, statement.lineno - 1
-        if (start and _continued(lines[start - 1])) or self._wanted_in(start + 1, end):
+        start, end = self._first_line(statement), statement.lineno - 1
+        if start is None or self._wanted_in(start + 1, end):
             return
-        used = _reads(statement.decorator_list, set(), self._imported)
+        used = _reads(statement.decorator_list, set(bound), self._imported)
         if used is None:
             return
-        self._replace(start, end, _indent(lines[start]), self._new(used))
+        self._replace(start, end, _indent(self.lines[start]), self._new(used))
+
+    def _first_line(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int | None:
+        """The 0-based line of the first decorator's ``@`` (or of the ``def``).
+
+        ``ast`` gives where a decorator's expression starts: in ``@(`` /
+        ``time.x)`` that is the line after the ``@``; only parentheses and
+        comments can come between.  None when a ``\\`` joins that line to the
+        one above (kept simple: no stub).
+        """
+        if not statement.decorator_list:
+            start = statement.lineno - 1
+        else:
+            start = statement.decorator_list[0].lineno - 1
+            while start > 0 and not self.lines[start].lstrip(" \t\f").startswith("@"):
+                start -= 1
+        if start and _continued(self.lines[start - 1]):
+            return None
+        return start
 
     def _stub_body(self, statement: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         lines = self.lines
@@ -249,7 +286,9 @@ class _Stubber:
             return
         # More lines: one string spans them, one node for LibCST however long
         # the body (a comment per line cost it four: a third of the skeleton).
-        named = "".join(f"{name}, " for name in keep)
+        # Never a string alone but after a ``def``: first in a module, it
+        # would be the module's docstring.
+        named = "".join(f"{name}, " for name in keep) or ("" if head.endswith(": ") else "0, ")
         for number in range(start, end):
             ending = _ending(lines[number])
             if number == start:
@@ -304,10 +343,59 @@ def _import_bindings(statements: list[ast.AST]) -> Counter[str]:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _accessed(definition: ast.stmt, imported: set[str], *, whole: bool = False) -> list[str] | None:
+def _outside(definition: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """What of a function runs where it is defined: decorators, defaults, annotations."""
+    parts: list[ast.AST] = [*definition.decorator_list, definition.args]
+    return parts + [definition.returns] if definition.returns is not None else parts
+
+
+def _binds(nodes: Sequence[ast.AST]) -> bool:
+    """A ``:=`` anywhere in ``nodes`` (in a lambda too: kept simple)."""
+    return any(isinstance(node, ast.NamedExpr) for part in nodes for node in ast.walk(part))
+
+
+def _class_bindings(definition: ast.ClassDef) -> set[str]:
+    """Every name the class body may bind in its own scope (more is safe: fewer names named).
+
+    Function and lambda bodies and nested classes' bodies bind elsewhere;
+    everything else in the class body is looked through.
+    """
+    names: set[str] = set()
+    todo: list[ast.AST] = list(definition.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+            todo += _outside(node)
+            continue
+        elif isinstance(node, ast.ClassDef):
+            names.add(node.name)
+            todo += [*node.decorator_list, *node.bases, *node.keywords]
+            continue
+        elif isinstance(node, ast.Lambda):
+            todo.append(node.args)
+            continue
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        todo.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _accessed(
+    definition: ast.stmt, imported: set[str], *, whole: bool = False, outer: frozenset[str] = frozenset()
+) -> list[str] | None:
     """What the body of ``definition`` reads of ``imported``, spelled as LibCST resolves it.
 
-    ``whole``: its decorators, annotations and defaults too.
+    ``whole``: its decorators, annotations and defaults too; ``outer``: the
+    names bound where those run (a class's), left out like the others.
 
     None when the body imports something: event-loop choice and import
     spellings read every import in the module, so the fixers must see it.
@@ -319,7 +407,7 @@ def _accessed(definition: ast.stmt, imported: set[str], *, whole: bool = False) 
     would reach the module: leaving a name out can only make the fixers drop
     an import, which ``imports_kept`` catches.
     """
-    bound: set[str] = set()
+    bound: set[str] = set(outer)
     arguments = getattr(definition, "args", None)
     if arguments is not None:
         bound.update(a.arg for a in ast.walk(arguments) if isinstance(a, ast.arg))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from asyncfix import runner
+from asyncfix import Settings, runner
 
 
 @pytest.fixture
@@ -32,3 +33,18 @@ def test_what_is_imported_is_frozen_once_and_again_after_an_import(monkeypatch: 
     monkeypatch.setitem(sys.modules, "asyncfix_test_module", sys.modules[__name__])
     runner._freeze_imports()
     assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.usefixtures("collector")
+@pytest.mark.parametrize("tune_gc", [False, True])
+def test_only_a_run_asked_to_tunes_this_process(
+    tune_gc: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.py"
+    source.write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    gc.unfreeze()
+    monkeypatch.setattr(runner, "_modules_frozen", 0)
+    job = runner.Job(str(source), "a.py", write=False, diff=False)
+    [result] = runner.run_all([job], Settings(), workers=1, tune_gc=tune_gc)
+    assert [fix.code for fix in result.fixes] == ["ASYNC251"]
+    assert (gc.get_freeze_count() > 0) == tune_gc

@@ -253,7 +253,7 @@ def test_import_a_b_dropped_next_to_import_a_c_is_caught() -> None:
 def _named(stub: str) -> list[str]:
     """The names a stub's first line gives: ``[def f(): ]a.b, c, \"\"\"token`` or ``a.b,  # token``."""
     kept = re.split(r'"""|  # ', re.sub(r"^(async )?def \w+\(\): ", "", stub.strip()))[0]
-    return [] if kept == "pass" else [name.strip() for name in kept.split(",") if name.strip()]
+    return [] if kept == "pass" else [n.strip() for n in kept.split(",") if n.strip() not in ("", "0")]
 
 
 @pytest.mark.parametrize(
@@ -365,6 +365,77 @@ def test_the_decorators_of_a_function_with_work_become_one_statement() -> None:
     assert lines[8].endswith('"""')
     assert lines[9:] == ["async def test_wait(delay: int) -> None:", "    time.sleep(delay)"]
     assert outline.stubbed == frozenset({5, 6, 7, 8})
+
+
+# Found by a review of the whole-function stubs: each gave another result
+# than the whole module.
+BINDS_OUTSIDE = {
+    "a := in a default": "def f(a=(asyncio := 1)):\n    return a\n",
+    "a := in a decorator": "@(asyncio := lambda f: f)\ndef f():\n    return 1\n",
+    "a := in a class decorator": "@register(asyncio := 1)\nclass A:\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINDS_OUTSIDE))
+def test_a_binding_where_the_function_is_defined_is_seen(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the := rebinds asyncio at module level: `await asyncio.sleep` would be wrong
+    source = f"import time\n\n\n{BINDS_OUTSIDE[name]}\n\nasync def g():\n    time.sleep(1)\n"
+    thin, whole, _ = _both(source, monkeypatch)
+    assert thin == whole
+    assert not whole.fixes and [f.code for f in whole.findings] == ["ASYNC251"]
+
+
+def test_a_binding_in_the_decorator_of_a_function_with_work_is_seen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = "import time\n\n\n@(asyncio := lambda f: f)\nasync def g():\n    time.sleep(1)\n"
+    thin, whole, _ = _both(source, monkeypatch)
+    assert thin == whole
+    assert not whole.fixes
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        pytest.param("    @time.x\n    def m(self):\n        return 1\n", id="a decorator"),
+        pytest.param("    def m(self, a=time.x):\n        return a\n", id="a default"),
+    ],
+)
+def test_a_method_s_signature_reads_the_class_s_names(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `time` in the decorator or default is the class attribute: the import
+    # has no other use once the calls are fixed, and goes
+    source = (
+        "import time\nfrom time import sleep\n\n\nclass C:\n    time = object()\n\n"
+        f"{method}\n    async def w(self):\n        time.sleep(1)\n        sleep(2)\n"
+    )
+    thin, whole, _ = _both(source, monkeypatch)
+    assert thin == whole  # (imports_kept sees a `time` read and gives way: the same)
+    assert "import time\n" not in whole.source
+
+
+def test_a_parenthesized_decorator_is_stubbed_from_its_at_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (
+        "import time\n\n\n@(\n    time.x\n)\ndef f():\n    return 1\n\n\n"
+        "async def g():\n    time.sleep(1)\n"
+    )
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    assert outline.text.splitlines()[3].startswith('def f(): time.x, """')
+    assert outline.stubbed == frozenset(range(3, 8))
+    thin, whole, stood = _both(source, monkeypatch)
+    assert (thin, stood) == (whole, True)
+
+
+def test_a_stub_first_in_the_module_is_no_docstring(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a decorator stub naming nothing, first: as a bare string it would be the
+    # module's docstring, and the imports would go after it
+    source = "@dataclass(\n    frozen=True,\n)\nclass A:\n    async def f(self):\n        return input()\n"
+    outline = skeleton.make(source, [RULES["blocking"]])
+    assert outline is not None
+    assert outline.text.startswith('0, """')
+    thin, whole, stood = _both(source, monkeypatch, [RULES["blocking"]])
+    assert (thin, stood) == (whole, True)
+    assert whole.source.startswith("import asyncio\n")
 
 
 def test_a_line_continued_into_a_decorator_keeps_the_decorator() -> None:

@@ -345,8 +345,8 @@ def imports_in(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
         if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             found += [small for small in node.body if isinstance(small, (cst.Import, cst.ImportFrom))]
             continue
-        for field in _BLOCKS:
-            part = getattr(node, field, None)
+        for block in _BLOCKS:
+            part = getattr(node, block, None)
             if isinstance(part, cst.CSTNode):
                 todo.append(part)
             elif isinstance(part, (list, tuple)):
