@@ -38,37 +38,39 @@ fixers removed may still be used in the merged result, or when anything
 fails on the skeleton.
 
 Every module goes this way (``MIN_LINES = 0``): on no real file did the
-skeleton cost more, from 63 lines up.  ``transform.run`` on the corpus files that reach
-LibCST, seconds, best of 3 (2 for the whole module), 2026-11-27 on the 2-CPU
-benchmark machine; "before" is the default before this change (the module
-whole under 1,500 lines, else the top-level skeleton of sleep/blocking),
-every result identical:
+skeleton cost more, from 63 lines up.  ``transform.run`` on the corpus files
+that reach LibCST, CPU seconds, best of 3, whole module against the skeleton
+(with the ``ast`` stage's findings), 2026-11-27 on the 2-CPU benchmark
+machine, every result identical (at 8b03763, before functions were stubbed
+with their decorators and signatures and the fixers' walks were cut, the
+first file took 5.56 s on its skeleton and 18.75 s whole):
 
-    file                                                lines  whole  before   now
-    aiohttp tests/test_client_functional.py              7064  18.75    6.09  5.56
-    aiohttp tests/test_web_functional.py                 3194   3.94    1.43  1.43
-    aiohttp tests/test_cookiejar.py                      3179   4.28    1.30  1.09
-    discord discord/message.py                           3076   2.15    0.72  0.30
-    homeassistant tests/test_core.py                     2887   3.11    1.06  0.82
-    homeassistant tests/test_config.py                   2339   3.60    1.60  1.40
-    aiohttp tests/test_multipart.py                      2092   2.36    0.73  0.36
-    homeassistant homeassistant/config.py                1647   2.37    0.98  0.82
-    aiohttp tests/test_urldispatch.py                    1439   2.66    2.62  0.96
-    aiohttp tests/test_web_sendfile_functional.py        1226   1.42    1.65  0.91
-    aiohttp tests/test_proxy_functional.py               1005   1.02    1.07  0.44
-    django tests/asgi/tests.py                            891   1.05    1.02  0.25
-    homeassistant components/frontend/__init__.py         777   1.23    1.23  0.62
-    discord discord/asset.py                              555   0.36    0.38  0.08
-    homeassistant components/xmpp/notify.py               378   0.36    0.39  0.32
-    homeassistant components/freebox/router.py            324   0.59    0.52  0.15
-    homeassistant components/velbus/__init__.py           217   0.46    0.42  0.17
-    homeassistant components/demo/mailbox.py               91   0.11    0.11  0.07
-    aiohttp examples/web_ws.py                             63   0.08    0.07  0.07
+    file                                                lines  whole  skeleton
+    aiohttp tests/test_client_functional.py              7064  12.63   1.15
+    aiohttp tests/test_web_functional.py                 3194   1.93   0.19
+    aiohttp tests/test_cookiejar.py                      3179   1.76   0.27
+    discord discord/message.py                           3076   1.09   0.10
+    homeassistant tests/test_core.py                     2887   1.46   0.20
+    homeassistant tests/test_config.py                   2339   1.22   0.20
+    aiohttp tests/test_multipart.py                      2092   1.07   0.09
+    homeassistant homeassistant/config.py                1647   0.88   0.21
+    aiohttp tests/test_urldispatch.py                    1439   0.84   0.18
+    aiohttp tests/test_web_sendfile_functional.py        1226   0.63   0.24
+    aiohttp tests/test_proxy_functional.py               1005   0.50   0.10
+    django tests/asgi/tests.py                            891   0.47   0.08
+    homeassistant components/frontend/__init__.py         777   0.38   0.18
+    discord discord/asset.py                              555   0.15   0.03
+    homeassistant components/xmpp/notify.py               378   0.15   0.14
+    homeassistant components/freebox/router.py            324   0.19   0.07
+    homeassistant components/velbus/__init__.py           217   0.14   0.06
+    homeassistant components/demo/mailbox.py               91   0.04   0.02
+    aiohttp examples/web_ws.py                             63   0.03   0.02
 
-On the 333 fixture cases that reach LibCST (up to 40 lines, most with one
-function), per file: 0.2 ms more where there is nothing to stub (the ``ast``
-parse and walk; median, of 38 ms) and 0.9 ms less where there is (median),
-both within the noise (19.06 s against 18.74 s whole in all).
+On the 323 fixture cases that reach LibCST (up to 40 lines, most with one
+function, 13 with something to stub), per file, CPU, best of 3: nothing
+measurable where there is nothing to stub (the ``ast`` stage's tree is
+reused; 0.02 ms less, median, of 39 ms on average) and 0.9 ms less where
+there is (median); 12.47 s against 12.56 s whole in all.
 """
 
 from __future__ import annotations
