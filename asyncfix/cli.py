@@ -343,7 +343,7 @@ def _run_files(
     progress = Progress.for_run(len(work), quiet=output.quiet, label=label)
     results: list[FileResult] = []
     try:
-        for result in run_all(work, settings, jobs or default_jobs(), cache, tune_gc=True):
+        for result in run_all(work, settings, jobs or default_jobs(), cache, tune_gc=_own_process):
             if result != FileResult(result.path):  # something may be printed
                 progress.clear()
             _print_result(result, check=check, output=output)
@@ -510,3 +510,16 @@ def _exit_code(results: Sequence[FileResult], *, exit_zero: bool = False) -> int
     if any(r.changed or r.findings for r in results):
         return EXIT_CHANGES
     return EXIT_OK
+
+
+# Set by entry(): the process is asyncfix's own (the ``asyncfix`` command,
+# ``python -m asyncfix``), not a caller's (click's CliRunner, an embedding
+# program): only then may a run tune the process's garbage collector.
+_own_process = False
+
+
+def entry() -> None:
+    """The ``asyncfix`` command."""
+    global _own_process
+    _own_process = True
+    main(prog_name="asyncfix")

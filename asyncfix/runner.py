@@ -113,8 +113,8 @@ def run_all(
     (saving it is the caller's job).
 
     The worker processes tune their garbage collector (``_freeze_imports``);
-    ``tune_gc``: so does this process when it runs files itself (the CLI's
-    process, not a library caller's).
+    ``tune_gc``: so does this process when it runs files itself (only when
+    it is asyncfix's own: never a caller's, a test runner's included).
     """
     parallel = workers > 1 and len(jobs) > 1
     read_here = cache is not None or not parallel
