@@ -262,7 +262,13 @@ class _Stubber:
         if body.lineno <= statement.lineno:
             return  # a one-line def
         start, end = body.lineno - 1, statement.end_lineno or statement.lineno  # 0-based, end exclusive
-        if lines[start].encode("utf-8", "surrogatepass")[: body.col_offset].strip(b" \t\f"):
+        if isinstance(body, _DEFINITIONS) and body.decorator_list:
+            # from its first decorator's ``@`` (a decorator has a line of its own)
+            first = self._first_line(body)
+            if first is None:
+                return
+            start = first
+        elif lines[start].encode("utf-8", "surrogatepass")[: body.col_offset].strip(b" \t\f"):
             return  # the body starts on the line that ends the signature: ``a): x = 1``
         # What the body reads of the module's imports stays named, so that no
         # fixer takes those imports for unused; only that: a name kept that

@@ -426,6 +426,25 @@ def test_a_parenthesized_decorator_is_stubbed_from_its_at_sign(monkeypatch: pyte
     assert (thin, stood) == (whole, True)
 
 
+def test_a_class_opening_with_a_decorated_method_is_stubbed_from_the_at_sign(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # found by a second review: the stub started at the `def`, leaving `@property`
+    # above a string, so the skeleton did not parse and the module ran whole
+    source = (
+        "import time\n\n\nclass A:\n    @property\n    def f(self):\n        return 1\n\n\n"
+        "async def g():\n    time.sleep(1)\n"
+    )
+    outline = skeleton.make(source, RULES_FOR_SKELETON)
+    assert outline is not None
+    lines = outline.text.splitlines()
+    assert lines[3] == "class A:"
+    assert lines[4].startswith('    0, """')
+    assert outline.stubbed == frozenset({4, 5, 6})
+    thin, whole, stood = _both(source, monkeypatch)
+    assert (thin, stood) == (whole, True)
+
+
 def test_a_stub_first_in_the_module_is_no_docstring(monkeypatch: pytest.MonkeyPatch) -> None:
     # a decorator stub naming nothing, first: as a bare string it would be the
     # module's docstring, and the imports would go after it
