@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
 from collections.abc import Collection
-from typing import Any, ClassVar, Optional
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional, cast
 
 import libcst as cst
 from libcst import CSTNodeT
@@ -66,8 +66,8 @@ class Layout(BaseMetadataProvider[Placed]):
         state.parents = {}
         module._codegen(state)
         parents = state.parents
-        for node, where in list(self._computed.items()):
-            assert isinstance(where, CodeRange)  # printing records plain ranges
+        for node, value in list(self._computed.items()):
+            where = cast(CodeRange, value)  # printing records plain ranges
             self.set_metadata(node, Placed(where.start, where.end, parents.get(node)))
 
 
