@@ -159,11 +159,8 @@ def find(source: str, rules: Sequence[Rule]) -> Found:
         calls = _calls_in_async(tree)
         if not calls:
             return Found([], tree)
-        module = _Module(tree)
-        kept = [rule for rule in rules if any(module.may_apply(rule, call) for call in calls)]
-        if not kept:
-            return Found([], tree)
-        return Found(kept, tree, frozenset(_lines_of(module, calls, kept)))
+        kept, lines = _candidates(_Module(tree), calls, rules)
+        return Found(kept, tree, frozenset(lines))
     except RecursionError:
         return Found(list(rules))
 
@@ -173,15 +170,21 @@ def candidate_lines(tree: ast.AST, rules: Sequence[Rule]) -> set[int]:
 
     Raises RecursionError for a tree nested too deeply.
     """
-    return _lines_of(_Module(tree), _calls_in_async(tree), rules)
+    return _candidates(_Module(tree), _calls_in_async(tree), rules)[1]
 
 
-def _lines_of(module: _Module, calls: list[ast.Call], rules: Sequence[Rule]) -> set[int]:
+def _candidates(
+    module: _Module, calls: list[ast.Call], rules: Sequence[Rule]
+) -> tuple[list[Rule], set[int]]:
+    """The rules some call may be a target of (in ``rules``' order), and those calls' lines."""
+    applying: set[Rule] = set()
     lines: set[int] = set()
     for call in calls:
-        if any(module.may_apply(rule, call) for rule in rules):
+        hits = [rule for rule in rules if module.may_apply(rule, call)]
+        if hits:
+            applying.update(hits)
             lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
-    return lines
+    return [rule for rule in rules if rule in applying], lines
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
