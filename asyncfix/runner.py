@@ -273,8 +273,8 @@ def _freeze_imports() -> None:
     global _modules_frozen
     if len(sys.modules) != _modules_frozen:
         gc.collect()  # garbage now would never be collected once frozen (~15 ms)
-        _, older, oldest = gc.get_threshold()
-        gc.set_threshold(max(gc.get_threshold()[0], YOUNG_OBJECTS), older, oldest)
+        young, older, oldest = gc.get_threshold()
+        gc.set_threshold(max(young, YOUNG_OBJECTS), older, oldest)
         gc.freeze()
         _modules_frozen = len(sys.modules)
 

@@ -387,14 +387,21 @@ def _class_bindings(definition: ast.ClassDef) -> set[str]:
             continue
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
+        else:
+            names.update(_captured(node))
         todo.extend(ast.iter_child_nodes(node))
     return names
+
+
+def _captured(node: ast.AST) -> list[str]:
+    """What ``except ... as``, a ``case`` pattern or ``global``/``nonlocal`` binds (or claims)."""
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    return []
 
 
 def _accessed(
@@ -445,12 +452,8 @@ def _reads(nodes: Sequence[ast.AST], bound: set[str], imported: set[str]) -> lis
             bound.add(node.arg)
         elif isinstance(node, _DEFINITIONS):
             bound.add(node.name)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            bound.add(node.rest)
-        elif isinstance(node, (ast.Nonlocal, ast.Global)):
-            bound.update(node.names)
+        else:
+            bound.update(_captured(node))
         for child in ast.iter_child_nodes(node):
             parents[child] = node
             todo.append(child)

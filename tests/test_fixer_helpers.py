@@ -28,6 +28,9 @@ from asyncfix.noqa import NoqaMap
 from test_properties import GRAMMAR_SETTINGS
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EVERY_FIXTURE = pytest.mark.parametrize(
+    "path", sorted(FIXTURES.glob("*/*.py")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 
 NESTED = textwrap.dedent(
     """\
@@ -91,11 +94,7 @@ def test_imports_in_finds_every_import_statement() -> None:
     assert {id(node) for node in found} == {id(node) for node in _walked(module)}
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(FIXTURES.glob("*/*.py")),
-    ids=lambda p: f"{p.parent.name}/{p.name}",
-)
+@EVERY_FIXTURE
 def test_imports_in_agrees_with_a_full_walk_on_every_fixture(path: Path) -> None:
     module = cst.parse_module(path.read_text(encoding="utf-8"))
     assert {id(node) for node in imports_in(module)} == {id(node) for node in _walked(module)}
@@ -113,11 +112,7 @@ def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(FIXTURES.glob("*/*.py")),
-    ids=lambda p: f"{p.parent.name}/{p.name}",
-)
+@EVERY_FIXTURE
 def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
     """Layout and Fixer.qualified_names give what LibCST's providers give, for every node."""
     wrapper = MetadataWrapper(cst.parse_module(path.read_text(encoding="utf-8")))
@@ -171,11 +166,7 @@ def _scope_facts(scope: Scope | None) -> object:
     )
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(FIXTURES.glob("*/*.py")),
-    ids=lambda p: f"{p.parent.name}/{p.name}",
-)
+@EVERY_FIXTURE
 def test_scopes_and_contexts_are_libcst_s_own(path: Path) -> None:
     """Contexts and Scopes record what ExpressionContextProvider and ScopeProvider do."""
     wrapper = MetadataWrapper(cst.parse_module(path.read_text(encoding="utf-8")))
