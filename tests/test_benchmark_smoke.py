@@ -52,3 +52,34 @@ def test_tiny_benchmark_prints_the_table() -> None:
     assert re.search(warm, out, re.MULTILINE), out
     # the generated corpus has three files to fix (sleep, requests, both)
     assert "3 files would change" in out
+
+
+FLOOR = REPO / "benchmarks" / "floor.py"
+
+
+@pytest.mark.skipif(not _ruff_installed(), reason="ruff is not installed: the floor compares against it")
+def test_tiny_floor_prints_each_program_against_ruff() -> None:
+    done = subprocess.run(
+        [sys.executable, str(FLOOR), "--tiny", "--runs", "1"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "| program | does | runs | median s | min s | max s | x ruff |" in out
+    numbers = r"\| 1 \| \d+\.\d+ \| \d+\.\d+ \| \d+\.\d+ \| \d+\.\d+x \|$"
+    for name, does in [
+        ("ruff", "ruff check --isolated --select ASYNC --no-cache -q"),
+        ("floor 1: read", "walk, read every file, look for `async`"),
+        ("floor 2: \\+ LibCST", "and LibCST parse \\+ print what asyncfix gives LibCST"),
+        ("floor 3: \\+ ast", "and `ast.parse` the files asyncfix's byte stage lets through"),
+        ("asyncfix", "asyncfix --check -q --no-cache"),
+    ]:
+        assert re.search(rf"^\| {name} \| {does} {numbers}", out, re.MULTILINE), (name, out)
+    assert re.search(r"^\| ruff \| .* \| 1\.00x \|$", out, re.MULTILINE), out
+    # the tiny corpus: sleepy, fetch, both, nested and broken pass the byte stage;
+    # nested (sync code only) stops at the ast stage
+    assert "5 files reach the `ast` stage and 4 reach LibCST" in out
+    verdict = r"^- floor with {}: \d+\.\d+ s = \d+\.\d+x ruff's \d+\.\d+ s: (no Python|the pipeline)"
+    assert re.search(verdict.format("a perfect, free detection"), out, re.MULTILINE), out
+    assert re.search(verdict.format("the stdlib `ast` detection"), out, re.MULTILINE), out
