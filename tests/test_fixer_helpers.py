@@ -192,12 +192,28 @@ HEADS = {
     "a comment above the code": "import os\n# why\n\n\nclass A:\n    pass\n",
     "two imports on a line": "import os; import sys\nimport time\nx = 1\n",
     "an import under if": "import os\nif x:\n    import asyncio\ny = 2\n",
+    "a class first": "# top\nclass A:\n    import os\n    from functools import wraps\n",
+    "docstring, then a def": '"""Doc."""\ndef f():\n    from functools import wraps\n',
+    "a decorated def after the imports": "import os\n# why\n@dec\ndef f():\n    pass\nx = 1\n",
+    "a def between imports": "import os\ndef f():\n    pass\nimport sys\n",
+    "a second statement on the docstring's line": '"""Doc."""; import os\nimport sys\n',
+    "a concatenated string first": '"a" "b"\nimport os\nx = 1\n',
+    "an f-string first": 'f"doc"\nimport os\n',
+    "__strict__ with two targets": "__strict__ = y = True\nimport os\n",
+    "__strict__ annotated": "__strict__: bool = True\nimport os\n",
+    "an aliased import": "import asyncio as aio\nimport aiohttp.web\nx = 1\n",
+    "two names on one import": "import os, asyncio\n\nx = 1\n",
+    "a from-import of the module": "from asyncio import sleep\n# note\nx = 1\n",
+    "a docstring, then a comment and code": '"""Doc."""\n# c\nx = 1\n',
+    "CRLF": "import os\r\n\r\nx = 1\r\n",
 }
 REQUESTS = [
     pytest.param([("asyncio", None, None)], id="import asyncio"),
     pytest.param([("asyncio", None, None), ("aiohttp", None, None)], id="two modules"),
     pytest.param([("functools", "partial", None)], id="from functools import partial"),
     pytest.param([("os", None, None)], id="already there"),
+    pytest.param([("aiohttp", None, None), ("asyncio", None, None), ("aiohttp", None, None)], id="twice"),
+    pytest.param([("asyncio", None, None), ("functools", "partial", None)], id="plain and from"),
     pytest.param([("__future__", "annotations", None)], id="a __future__ import"),
 ]
 
