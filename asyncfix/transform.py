@@ -16,10 +16,9 @@ import libcst as cst
 from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper
 
 from . import skeleton
-from .fixers import Fixer, load
+from .fixers import Fixer, Wrapper, load
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
@@ -108,7 +107,7 @@ def _run_fixers(
     # One metadata wrapper while the tree does not change: most fixers only
     # report, and resolving scopes and positions again costs seconds on a
     # 7,000-line file.  The parsed tree is ours alone, so no copy of it.
-    wrapper = MetadataWrapper(original, unsafe_skip_copy=True)
+    wrapper = Wrapper(original, unsafe_skip_copy=True)
     moved = False  # an earlier fixer moved lines
     fixes: list[Fix] = []
     findings: list[Finding] = []
@@ -116,7 +115,7 @@ def _run_fixers(
         fixer_class = registry[rule.key]
         fixer = fixer_class(context, settings, noqa)
         if wrapper.module is not module:
-            wrapper = MetadataWrapper(module)  # copied: a fix may use one node twice
+            wrapper = Wrapper(module)  # copied: a fix may use one node twice
         transformed = _transform(fixer, wrapper)
         found_fixes, found = fixer.fixes, fixer.findings
         if moved and (found_fixes or found):
@@ -186,7 +185,7 @@ def _run_on_skeleton(
     return replace(result, source=merged, changed=merged != source)
 
 
-def _transform(fixer: Fixer, wrapper: MetadataWrapper) -> cst.Module:
+def _transform(fixer: Fixer, wrapper: Wrapper) -> cst.Module:
     """``fixer.transform_module`` on a tree whose metadata ``wrapper`` holds (and caches)."""
     with fixer.resolve(wrapper):
         fixer.context = replace(fixer.context, wrapper=wrapper)

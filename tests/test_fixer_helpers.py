@@ -20,10 +20,11 @@ from libcst.metadata import (
     Scope,
     ScopeProvider,
 )
+import libcst.metadata.wrapper as libcst_wrapper
 from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings, transform
-from asyncfix.fixers import Contexts, Layout, Scopes, imports_in, load
+from asyncfix.fixers import Contexts, Layout, Scopes, Wrapper, imports_in, load
 from asyncfix.noqa import NoqaMap
 from test_properties import GRAMMAR_SETTINGS
 
@@ -178,6 +179,56 @@ def test_scopes_and_contexts_are_libcst_s_own(path: Path) -> None:
         assert (node in ours) == (node in theirs)
         if node in ours:
             assert _scope_facts(ours[node]) == _scope_facts(theirs[node])
+
+
+def test_the_wrapper_computes_each_provider_once_and_walks_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Wrapper resolves what MetadataWrapper does, without its empty batched walks."""
+    module = cst.parse_module(
+        "import time as t\n\n\nasync def f(x):\n    t.sleep(x)\n    return [y for y in x]\n"
+    )
+    batched: list[list[object]] = []
+    gen_batchable = libcst_wrapper._gen_batchable
+    monkeypatch.setattr(
+        libcst_wrapper, "_gen_batchable",
+        lambda wrapper, providers: batched.append(list(providers)) or gen_batchable(wrapper, providers),
+    )
+    made: list[type] = []
+    for provider in (Layout, Contexts, Scopes):
+        monkeypatch.setattr(provider, "_gen_impl", _counted(provider, made))
+    fixer = load()["sleep"](CodemodContext(), Settings(), NoqaMap(""))
+
+    theirs = MetadataWrapper(module, unsafe_skip_copy=True)
+    with fixer.resolve(theirs):
+        pass
+    assert batched and all(providers == [] for providers in batched)  # LibCST's empty walks
+    assert sorted(p.__name__ for p in made) == ["Contexts", "Layout", "Scopes"]
+    batched.clear()
+    made.clear()
+
+    ours = Wrapper(module, unsafe_skip_copy=True)
+    with fixer.resolve(ours):
+        pass
+    assert batched == []
+    assert sorted(p.__name__ for p in made) == ["Contexts", "Layout", "Scopes"]
+    assert dict(ours.resolve(Contexts)) == dict(theirs.resolve(Contexts))
+    assert dict(ours.resolve(Layout)) == dict(theirs.resolve(Layout))
+    assert dict(ours.resolve(Scopes)).keys() == dict(theirs.resolve(Scopes)).keys()
+    assert len(made) == 3  # resolved once, then looked up
+    # a batchable provider still goes LibCST's way
+    assert dict(ours.resolve(ParentNodeProvider)) == dict(theirs.resolve(ParentNodeProvider))
+    assert [[type(p) for p in providers] for providers in batched] == [[ParentNodeProvider]] * 2
+
+
+def _counted(provider: type, made: list[type]) -> object:
+    gen_impl = provider._gen_impl
+
+    def counting(self: object, module: cst.Module) -> None:
+        made.append(provider)
+        gen_impl(self, module)
+
+    return counting
 
 
 HEADS = {

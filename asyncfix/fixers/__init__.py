@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional, cast
 
@@ -18,9 +18,11 @@ from libcst import CSTNodeT
 from libcst.codemod import Codemod, CodemodContext
 from libcst.metadata import (
     BaseMetadataProvider,
+    BatchableMetadataProvider,
     CodeRange,
     ExpressionContext,
     ExpressionContextProvider,
+    MetadataWrapper,
     ProviderT,
     QualifiedName,
     QualifiedNameSource,
@@ -118,6 +120,38 @@ class Scopes(BaseMetadataProvider[Optional[Scope]]):
         if default is _UNSET:
             return super().get_metadata(key, node)
         return super().get_metadata(key, node, default)
+
+
+class Wrapper(MetadataWrapper):
+    """LibCST's ``MetadataWrapper``, without an empty walk per round of resolving.
+
+    LibCST resolves providers in rounds; each round ends with a batched walk
+    of the whole tree for the batchable providers of the round, made even
+    when there are none.  Every provider here computes its own metadata in
+    its own walk (or print), so those walks were for nothing: one or two per
+    fixer run.  Here a provider's dependencies are resolved first, then the
+    provider, and nothing else; a batchable or cached provider goes LibCST's
+    way.
+    """
+
+    __slots__ = ()
+
+    def resolve_many(
+        self, providers: Collection[ProviderT]
+    ) -> Mapping[ProviderT, Mapping[cst.CSTNode, object]]:
+        for provider in providers:
+            self._resolve_alone(provider)
+        return {provider: self._metadata[provider] for provider in providers}
+
+    def _resolve_alone(self, provider: ProviderT) -> None:
+        if provider in self._metadata:
+            return
+        if issubclass(provider, BatchableMetadataProvider) or provider.gen_cache:
+            super().resolve_many([provider])
+            return
+        for dependency in provider.METADATA_DEPENDENCIES:
+            self._resolve_alone(dependency)
+        self._metadata[provider] = provider()._gen(self)
 
 
 class _Transformer(Codemod, cst.CSTTransformer):
