@@ -18,7 +18,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, ImportItem, RemoveImportsVisitor
 
 from . import skeleton
-from .fixers import Fixer, Wrapper, load
+from .fixers import Fixer, Layout, PlacedModule, Wrapper, load
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
@@ -107,7 +107,7 @@ def _run_fixers(
     # One metadata wrapper while the tree does not change: most fixers only
     # report, and resolving scopes and positions again costs seconds on a
     # 7,000-line file.  The parsed tree is ours alone, so no copy of it.
-    wrapper = Wrapper(original, unsafe_skip_copy=True)
+    wrapper = first = Wrapper(original, unsafe_skip_copy=True)
     moved = False  # an earlier fixer moved lines
     fixes: list[Fix] = []
     findings: list[Finding] = []
@@ -144,7 +144,7 @@ def _run_fixers(
         # Nothing was rewritten: the text stays byte for byte, whatever
         # LibCST's round trip makes of it ('x\n\n #' comes back as 'x\n #').
         return FixResult(source, (), tuple(sorted(findings, key=_order)))
-    if original.code != source:
+    if _printed(first) != source:
         raise RuntimeError("LibCST does not reproduce this file exactly; not touching it")
     new = module.code
     result = FixResult(
@@ -156,6 +156,12 @@ def _run_fixers(
     if result.changed and compiled:
         _check_compiles(source, new, filename)
     return result
+
+
+def _printed(wrapper: Wrapper) -> str:
+    """``wrapper.module.code``, from the print that placed its nodes if there was one."""
+    placed = wrapper.resolve(Layout).get(wrapper.module)
+    return placed.code if isinstance(placed, PlacedModule) else wrapper.module.code
 
 
 def _order(item: Fix | Finding) -> tuple[int, int, str]:

@@ -24,7 +24,7 @@ import libcst.metadata.wrapper as libcst_wrapper
 from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings, transform
-from asyncfix.fixers import Contexts, Layout, Scopes, Wrapper, imports_in, load
+from asyncfix.fixers import Contexts, Layout, PlacedModule, Scopes, Wrapper, imports_in, load
 from asyncfix.noqa import NoqaMap
 from test_properties import GRAMMAR_SETTINGS
 
@@ -139,6 +139,8 @@ def _layout_is_libcst_s(module: cst.Module) -> None:
     assert {node: (p.start, p.end) for node, p in layout.items()} == {
         node: (p.start, p.end) for node, p in positions.items()
     }
+    printed = layout[wrapper.module]
+    assert isinstance(printed, PlacedModule) and printed.code == wrapper.module.code
 
 
 @GRAMMAR_SETTINGS

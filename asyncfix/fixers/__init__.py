@@ -48,6 +48,13 @@ class Placed(CodeRange):
     parent: Optional[cst.CSTNode] = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class PlacedModule(Placed):
+    """The module's place, and its text as printing gave it (what ``module.code`` is)."""
+
+    code: str = field(default="", compare=False)
+
+
 class Layout(BaseMetadataProvider[Placed]):
     """Positions, as ``PositionProvider`` gives them, and parents, in one pass.
 
@@ -55,7 +62,8 @@ class Layout(BaseMetadataProvider[Placed]):
     ``ParentNodeProvider`` walks it and asks every node for its children
     (which rebuilds each node once more): together a fifth of a fixer's
     time.  Printing goes through every node from the root down as well, so
-    here it also notes the node above each one.
+    here it also notes the node above each one, and keeps the text it made
+    (the module's :class:`PlacedModule`).
     """
 
     def _gen_impl(self, module: cst.Module) -> None:
@@ -71,6 +79,8 @@ class Layout(BaseMetadataProvider[Placed]):
         for node, value in list(self._computed.items()):
             where = cast(CodeRange, value)  # printing records plain ranges
             self.set_metadata(node, Placed(where.start, where.end, parents.get(node)))
+        where = cast(CodeRange, self._computed[module])
+        self.set_metadata(module, PlacedModule(where.start, where.end, None, "".join(state.tokens)))
 
 
 class _LayoutState(PositionProvidingCodegenState):
