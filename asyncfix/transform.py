@@ -390,6 +390,16 @@ class _RemoveImports(RemoveImportsVisitor):
         self._carry: tuple[int, int] | None = None  # (block depth, blank lines)
         self._inherit: dict[cst.CSTNode, int] = {}  # next line -> blank lines
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """``Codemod.transform_module``, with the metadata of a :class:`Wrapper`."""
+        wrapper = Wrapper(tree)  # copied: the fixers' tree may hold a node twice
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                return self.transform_module_impl(wrapper.module)
+            finally:
+                self.context = replace(self.context, wrapper=None)
+
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _Block):
             self._kept.append(False)

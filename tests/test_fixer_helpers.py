@@ -24,6 +24,7 @@ import libcst.metadata.wrapper as libcst_wrapper
 from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings, transform
+from asyncfix.engine import fix_source
 from asyncfix.fixers import Contexts, Layout, PlacedModule, Scopes, Wrapper, imports_in, load
 from asyncfix.noqa import NoqaMap
 from test_properties import GRAMMAR_SETTINGS
@@ -221,6 +222,36 @@ def test_the_wrapper_computes_each_provider_once_and_walks_nothing_else(
     # a batchable provider still goes LibCST's way
     assert dict(ours.resolve(ParentNodeProvider)) == dict(theirs.resolve(ParentNodeProvider))
     assert [[type(p) for p in providers] for providers in batched] == [[ParentNodeProvider]] * 2
+
+
+def test_libcst_s_scope_and_context_providers_are_answered_by_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked for ScopeProvider (LibCST's import removal is), Wrapper hands over Scopes' walk."""
+    module = cst.parse_module(
+        "import time\nfrom os import path as p\n\n\nasync def f(x):\n    t = time\n    return p.join(x)\n"
+    )
+    theirs = MetadataWrapper(module, unsafe_skip_copy=True)
+    expected = {node: _evaluated(value) for node, value in theirs.resolve(QualifiedNameProvider).items()}
+
+    def never(self: object, node: cst.Module) -> None:
+        raise AssertionError(f"{type(self).__name__} walked the module")
+
+    monkeypatch.setattr(ScopeProvider, "visit_Module", never)
+    monkeypatch.setattr(ExpressionContextProvider, "visit_Module", never)
+    ours = Wrapper(module, unsafe_skip_copy=True)
+    assert ours.resolve(ScopeProvider) is ours.resolve(Scopes)
+    assert ours.resolve(ExpressionContextProvider) is ours.resolve(Contexts)
+    # a batchable provider built on them (LibCST's way) gets them too
+    names = ours.resolve(QualifiedNameProvider)
+    assert {node: _evaluated(value) for node, value in names.items()} == expected
+    # end to end: `import time` removed by RemoveImportsVisitor, on Scopes
+    source = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
+    fixed = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+    assert fix_source(source).source == fixed
+    assert fix_source(source, staged=False).source == fixed
+
+
+def _evaluated(value: object) -> object:
+    return value() if isinstance(value, LazyValue) else value
 
 
 def _counted(provider: type, made: list[type]) -> object:

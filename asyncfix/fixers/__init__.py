@@ -27,6 +27,7 @@ from libcst.metadata import (
     QualifiedName,
     QualifiedNameSource,
     Scope,
+    ScopeProvider,
 )
 from libcst.metadata.expression_context_provider import ExpressionContextVisitor
 from libcst.metadata.position_provider import PositionProvidingCodegenState
@@ -142,6 +143,11 @@ class Wrapper(MetadataWrapper):
     fixer run.  Here a provider's dependencies are resolved first, then the
     provider, and nothing else; a batchable or cached provider goes LibCST's
     way.
+
+    LibCST's scope and expression-context providers are answered by the
+    same walks here (:class:`Scopes`, :class:`Contexts`): asked for them,
+    LibCST's import removal no longer analyses a module's scopes a second
+    time.
     """
 
     __slots__ = ()
@@ -156,12 +162,22 @@ class Wrapper(MetadataWrapper):
     def _resolve_alone(self, provider: ProviderT) -> None:
         if provider in self._metadata:
             return
-        if issubclass(provider, BatchableMetadataProvider) or provider.gen_cache:
-            super().resolve_many([provider])
+        ours = _THE_SAME.get(provider)
+        if ours is not None:
+            self._resolve_alone(ours)
+            self._metadata[provider] = self._metadata[ours]
             return
         for dependency in provider.METADATA_DEPENDENCIES:
             self._resolve_alone(dependency)
-        self._metadata[provider] = provider()._gen(self)
+        if issubclass(provider, BatchableMetadataProvider) or provider.gen_cache:
+            super().resolve_many([provider])
+        else:
+            self._metadata[provider] = provider()._gen(self)
+
+
+# LibCST's providers, and those here that record the same for every node
+# (tests/test_fixer_helpers.py compares them on every fixture).
+_THE_SAME: dict[ProviderT, ProviderT] = {ScopeProvider: Scopes, ExpressionContextProvider: Contexts}
 
 
 class _Transformer(Codemod, cst.CSTTransformer):
