@@ -72,7 +72,8 @@ def test_tiny_floor_prints_each_program_against_ruff() -> None:
         ("ruff", "ruff check --isolated --select ASYNC --no-cache -q"),
         ("floor 1: read", "walk, read every file, look for `async`"),
         ("floor 2: \\+ LibCST", "and LibCST parse \\+ print what asyncfix gives LibCST"),
-        ("floor 3: \\+ ast", "and `ast.parse` the files asyncfix's byte stage lets through"),
+        ("floor 3: \\+ scopes", "and LibCST's scope analysis of it"),
+        ("floor 4: \\+ ast", "and `ast.parse` the files asyncfix's byte stage lets through"),
         ("asyncfix", "asyncfix --check -q --no-cache"),
     ]:
         assert re.search(rf"^\| {name} \| {does} {numbers}", out, re.MULTILINE), (name, out)
@@ -82,4 +83,5 @@ def test_tiny_floor_prints_each_program_against_ruff() -> None:
     assert "5 files reach the `ast` stage and 4 reach LibCST" in out
     verdict = r"^- floor with {}: \d+\.\d+ s = \d+\.\d+x ruff's \d+\.\d+ s: (no Python|the pipeline)"
     assert re.search(verdict.format("a perfect, free detection"), out, re.MULTILINE), out
+    assert re.search(verdict.format("it and LibCST's scope analysis"), out, re.MULTILINE), out
     assert re.search(verdict.format("the stdlib `ast` detection"), out, re.MULTILINE), out
