@@ -13,12 +13,9 @@ from dataclasses import replace
 from typing import cast
 
 import libcst as cst
-from libcst import CSTNodeT
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem, RemoveImportsVisitor
 
 from . import skeleton
-from .fixers import Fixer, Layout, PlacedModule, Wrapper, load
+from .fixers import ADD_KEY, REMOVE_KEY, FileContext, Fixer, Layout, PlacedModule, Wrapper, load
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
@@ -102,7 +99,7 @@ def _run_fixers(
     registry = load()
     original = cst.parse_module(source)
     module = original
-    context = CodemodContext(filename=filename)
+    context = FileContext(filename=filename)
     noqa = NoqaMap(source)
     # One metadata wrapper while the tree does not change: most fixers only
     # report, and resolving scopes and positions again costs seconds on a
@@ -134,12 +131,14 @@ def _run_fixers(
     # Imports last and once: every fixer's requests, against the final tree.
     # Each of these passes walks the whole module again (seconds on a
     # 7,000-line file), so each runs only when it can change something.
-    added = context.scratch.get(AddImportsVisitor.CONTEXT_KEY, [])
-    if any(_missing(module, item) for item in added):
-        module = _add_imports(context, module)
-    removed = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
+    added: list[str] = context.scratch.get(ADD_KEY, [])
+    if any(_missing(module, name) for name in added):
+        module = _add_module_imports(module, set(added))
+    removed = context.scratch.get(REMOVE_KEY, [])
     if removed and not _all_still_used(module.code, removed):
-        module = _RemoveImports(context).transform_module(module)
+        from .removal import remove_imports  # LibCST's codemods: only when needed
+
+        module = remove_imports(context, module)
     if not fixes:
         # Nothing was rewritten: the text stays byte for byte, whatever
         # LibCST's round trip makes of it ('x\n\n #' comes back as 'x\n #').
@@ -210,7 +209,7 @@ def _original_positions(
     fixes: list[Fix],
     findings: list[Finding],
 ) -> tuple[list[Fix], list[Finding]]:
-    probe = fixer_class(CodemodContext(filename=filename), settings, noqa)
+    probe = fixer_class(FileContext(filename=filename), settings, noqa)
     probe.transform_module(original)
     mine: list[Fix | Finding] = [*fixes, *findings]
     theirs: list[Fix | Finding] = [*probe.fixes, *probe.findings]
@@ -221,19 +220,6 @@ def _original_positions(
         [replace(new, message=old.message) for new, old in zip(probe.fixes, fixes)],
         [replace(new, message=old.message) for new, old in zip(probe.findings, findings)],
     )
-
-
-def _add_imports(context: CodemodContext, module: cst.Module) -> cst.Module:
-    """What ``AddImportsVisitor`` makes of the fixers' import requests, at less cost."""
-    requested = context.scratch.get(AddImportsVisitor.CONTEXT_KEY, [])
-    if all(_plain(item) for item in requested):
-        return _add_module_imports(module, {item.module for item in requested})
-    return _add_imports_on_head(context, module)
-
-
-def _plain(item: ImportItem) -> bool:
-    """``import x`` (what every fixer asks for), not ``from x import y`` nor ``as``."""
-    return item.obj_name is None and item.alias is None and item.relative == 0
 
 
 def _add_module_imports(module: cst.Module, names: set[str]) -> cst.Module:
@@ -290,43 +276,6 @@ def _blank_line_above(
     return statement.with_changes(leading_lines=(cst.EmptyLine(), *lines))
 
 
-def _add_imports_on_head(context: CodemodContext, module: cst.Module) -> cst.Module:
-    """``AddImportsVisitor`` on the module's head only: the same result, without two walks.
-
-    It reads and changes only the first statement (a docstring or
-    ``__strict__`` stays first), the block of ``import`` lines after it (new
-    imports go at its end, a ``from x import`` there may take more names)
-    and the statement after that block (given a blank line above it).  Yet
-    it copies and walks the whole module, twice.
-
-    Of a compound statement in the head (a class or function after the
-    imports, often most of a skeleton), it reads and changes only the
-    blank and comment lines above: it is given a ``pass`` with those lines,
-    and they are put back on the statement.
-    """
-    body = module.body
-    end = 1
-    while end < len(body) and _an_import_line(body[end]):
-        end += 1
-    head = body[: end + 1]
-    light = [
-        cst.SimpleStatementLine([cst.Pass()], leading_lines=statement.leading_lines)
-        if isinstance(statement, cst.BaseCompoundStatement)
-        else statement
-        for statement in head
-    ]
-    done = list(AddImportsVisitor(context).transform_module(module.with_changes(body=light)).body)
-    # New imports go before the first statement that is not an import or a
-    # docstring, so a compound statement is as far from the end as it was.
-    added = len(done) - len(head)
-    for position, statement in enumerate(head):
-        if isinstance(statement, cst.BaseCompoundStatement):
-            done[position + added] = statement.with_changes(
-                leading_lines=done[position + added].leading_lines
-            )
-    return module.with_changes(body=[*done, *body[end + 1 :]])
-
-
 def _an_import_line(statement: cst.BaseStatement) -> bool:
     """``import x`` or ``from x import y`` alone on its line, as AddImportsVisitor tests it."""
     return (
@@ -336,11 +285,8 @@ def _an_import_line(statement: cst.BaseStatement) -> bool:
     )
 
 
-def _missing(module: cst.Module, item: object) -> bool:
-    """An import AddImportsVisitor would add: not a plain top-level ``import x`` already there."""
-    name = getattr(item, "module_name", None)
-    if getattr(item, "obj_name", None) is not None or getattr(item, "alias", None) is not None:
-        return True
+def _missing(module: cst.Module, name: str) -> bool:
+    """``import name`` is to be added: not a plain top-level ``import name`` already there."""
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
@@ -367,92 +313,6 @@ def _all_still_used(code: str, removals: Sequence[tuple[str, str | None, str | N
         if local not in names:
             return False
     return True
-
-
-_Statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-_Block = (cst.Module, cst.IndentedBlock)
-
-
-class _RemoveImports(RemoveImportsVisitor):
-    """RemoveImportsVisitor that leaves the blank lines between statements in place.
-
-    LibCST drops a removed line together with the blank lines above it: after
-    a docstring / blank / ``import time`` the docstring would be glued to the
-    next line, and a removed first line would leave the file opening with the
-    blank line that followed it.  Here the next line of the same block takes
-    over the removed line's blank lines: exactly those when nothing above it
-    was kept, else the larger of the two counts.
-    """
-
-    def __init__(self, context: CodemodContext) -> None:
-        super().__init__(context)
-        self._kept: list[bool] = []  # per open block: has a statement been kept?
-        self._carry: tuple[int, int] | None = None  # (block depth, blank lines)
-        self._inherit: dict[cst.CSTNode, int] = {}  # next line -> blank lines
-
-    def transform_module(self, tree: cst.Module) -> cst.Module:
-        """``Codemod.transform_module``, with the metadata of a :class:`Wrapper`."""
-        wrapper = Wrapper(tree)  # copied: the fixers' tree may hold a node twice
-        with self.resolve(wrapper):
-            self.context = replace(self.context, wrapper=wrapper)
-            try:
-                return self.transform_module_impl(wrapper.module)
-            finally:
-                self.context = replace(self.context, wrapper=None)
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, _Block):
-            self._kept.append(False)
-        elif isinstance(node, _Statement):
-            if self._carry is not None and self._carry[0] == len(self._kept):
-                self._inherit[node] = self._carry[1]
-            self._carry = None
-        return super().on_visit(node)
-
-    def on_leave(
-        self, original_node: CSTNodeT, updated_node: CSTNodeT
-    ) -> CSTNodeT | cst.RemovalSentinel:
-        result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, _Block):
-            self._kept.pop()
-            self._carry = None
-            return result
-        if not isinstance(original_node, _Statement):
-            return result
-        inherited = self._inherit.pop(original_node, None)
-        first = not self._kept[-1]
-        if isinstance(result, cst.RemovalSentinel) or (
-            isinstance(result, cst.SimpleStatementLine) and not result.body
-        ):
-            own = _leading_blank_lines(original_node)
-            if inherited is not None:
-                own = inherited if first else max(inherited, own)
-            self._carry = (len(self._kept), own)
-            return result
-        self._kept[-1] = True
-        if inherited is None or not isinstance(result, _Statement):
-            return result
-        own = _leading_blank_lines(result)
-        blank = inherited if first else max(inherited, own)
-        return cast(CSTNodeT, _with_blank_lines(result, blank))
-
-
-def _leading_blank_lines(statement: cst.CSTNode) -> int:
-    """How many comment-less empty lines come first above ``statement``."""
-    lines = getattr(statement, "leading_lines", ())
-    count = 0
-    while count < len(lines) and lines[count].comment is None:
-        count += 1
-    return count
-
-
-def _with_blank_lines(
-    statement: cst.SimpleStatementLine | cst.BaseCompoundStatement, count: int
-) -> cst.SimpleStatementLine | cst.BaseCompoundStatement:
-    lines = list(statement.leading_lines)
-    rest = lines[_leading_blank_lines(statement):]
-    blank = lines[:count] + [cst.EmptyLine(indent=False)] * (count - len(lines[:count]))
-    return statement.with_changes(leading_lines=[*blank[:count], *rest])
 
 
 def _check_compiles(old: str, new: str, filename: str) -> None:

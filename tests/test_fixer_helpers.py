@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import libcst as cst
 import pytest
 from hypothesis import given
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     ExpressionContextProvider,
     MetadataWrapper,
@@ -25,7 +27,18 @@ from libcst.metadata.base_provider import LazyValue
 
 from asyncfix import Settings, transform
 from asyncfix.engine import fix_source
-from asyncfix.fixers import Contexts, Layout, PlacedModule, Scopes, Wrapper, imports_in, load
+from asyncfix.fixers import (
+    REMOVE_KEY,
+    Contexts,
+    FileContext,
+    Layout,
+    PlacedModule,
+    Scopes,
+    Wrapper,
+    imports_in,
+    load,
+    remove_unused_import_by_node,
+)
 from asyncfix.noqa import NoqaMap
 from test_properties import GRAMMAR_SETTINGS
 
@@ -121,7 +134,7 @@ def test_the_metadata_the_fixers_use_is_libcst_s_own(path: Path) -> None:
     _layout_is_libcst_s(wrapper.module)
     theirs = wrapper.resolve(ParentNodeProvider)
     names = wrapper.resolve(QualifiedNameProvider)
-    fixer = load()["sleep"](CodemodContext(), Settings(), NoqaMap(""))
+    fixer = load()["sleep"](FileContext(), Settings(), NoqaMap(""))
     nodes = _all_nodes(wrapper.module)
     assert len(nodes) == len(theirs) + 1  # the module has no parent
     with fixer.resolve(wrapper):  # what the fixer's walk would see
@@ -200,7 +213,7 @@ def test_the_wrapper_computes_each_provider_once_and_walks_nothing_else(
     made: list[type] = []
     for provider in (Layout, Contexts, Scopes):
         monkeypatch.setattr(provider, "_gen_impl", _counted(provider, made))
-    fixer = load()["sleep"](CodemodContext(), Settings(), NoqaMap(""))
+    fixer = load()["sleep"](FileContext(), Settings(), NoqaMap(""))
 
     theirs = MetadataWrapper(module, unsafe_skip_copy=True)
     with fixer.resolve(theirs):
@@ -264,6 +277,80 @@ def _counted(provider: type, made: list[type]) -> object:
     return counting
 
 
+REMOVING = pytest.mark.parametrize(
+    "path",
+    [
+        path
+        for path in sorted(FIXTURES.glob("*/*.py"))
+        if path.parent.name != "blocking" and not path.name.endswith(".expected.py")
+    ],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+
+
+@REMOVING
+def test_imports_are_scheduled_for_removal_as_libcst_schedules_them(path: Path) -> None:
+    """remove_unused_import_by_node asks what RemoveImportsVisitor's would, for every callee and import."""
+    module = cst.parse_module(path.read_text(encoding="utf-8"))
+    ours = FileContext(wrapper=Wrapper(module, unsafe_skip_copy=True))
+    theirs = CodemodContext(wrapper=MetadataWrapper(module, unsafe_skip_copy=True))
+    for node in _all_nodes(module):
+        if isinstance(node, cst.Call):
+            node = node.func
+        elif not isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue
+        ours.scratch.clear()
+        theirs.scratch.clear()
+        try:
+            RemoveImportsVisitor.remove_unused_import_by_node(theirs, node)
+        except ValueError:
+            with pytest.raises(ValueError):
+                remove_unused_import_by_node(ours, node)
+            continue
+        remove_unused_import_by_node(ours, node)
+        expected = theirs.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
+        assert sorted(ours.scratch.get(REMOVE_KEY, []), key=repr) == sorted(expected, key=repr)
+
+
+def test_what_a_removed_reference_asks_to_remove() -> None:
+    module = cst.parse_module(
+        "import time\nfrom os import path as p\nimport a.b\nfrom . import rel\n\n\n"
+        "def f(time=time):\n    p.join(); a.b.c(); rel.x(); time.sleep(1)\n"
+    )
+    context = FileContext(full_package_name="pkg", wrapper=Wrapper(module, unsafe_skip_copy=True))
+    calls = [node for node in _all_nodes(module) if isinstance(node, cst.Call)]
+    asked = []
+    for call in calls:
+        context.scratch.clear()
+        remove_unused_import_by_node(context, call.func)
+        asked.append(context.scratch.get(REMOVE_KEY, []))
+    assert asked == [
+        [("os", "path", "p")],
+        [("a.b", None, None)],
+        [("pkg", "rel", None)],
+        [("time", None, None)],  # LibCST asks in every enclosing scope; removal checks use
+    ]
+    context.scratch.clear()
+    remove_unused_import_by_node(context, module.body[1].body[0])
+    assert context.scratch[REMOVE_KEY] == [("os", "path", "p")]
+
+
+def test_libcst_s_codemods_are_imported_only_to_remove_an_import() -> None:
+    """``libcst.codemod`` imports LibCST's matchers (0.2 s): only a removal needs it."""
+    program = textwrap.dedent(
+        """\
+        import sys
+        from asyncfix.engine import fix_source
+        fixed = fix_source("import os\\n\\n\\nasync def f(p):\\n    return os.path.exists(p)\\n")
+        print(fixed.changed, "libcst" in sys.modules, "libcst.codemod" in sys.modules)
+        fixed = fix_source("import time\\n\\n\\nasync def f():\\n    time.sleep(1)\\n")
+        print(fixed.source.startswith("import asyncio\\n"), "libcst.codemod" in sys.modules)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "False", "True", "True"], done.stderr
+
+
 HEADS = {
     "empty": "",
     "a docstring only": '"""Doc."""\n',
@@ -292,13 +379,12 @@ HEADS = {
     "CRLF": "import os\r\n\r\nx = 1\r\n",
 }
 REQUESTS = [
-    pytest.param([("asyncio", None, None)], id="import asyncio"),
-    pytest.param([("asyncio", None, None), ("aiohttp", None, None)], id="two modules"),
-    pytest.param([("functools", "partial", None)], id="from functools import partial"),
-    pytest.param([("os", None, None)], id="already there"),
-    pytest.param([("aiohttp", None, None), ("asyncio", None, None), ("aiohttp", None, None)], id="twice"),
-    pytest.param([("asyncio", None, None), ("functools", "partial", None)], id="plain and from"),
-    pytest.param([("__future__", "annotations", None)], id="a __future__ import"),
+    pytest.param(["asyncio"], id="import asyncio"),
+    pytest.param(["asyncio", "aiohttp"], id="two modules"),
+    pytest.param(["os"], id="already there"),
+    pytest.param(["aiohttp", "asyncio", "aiohttp"], id="twice"),
+    pytest.param(["functools"], id="functools"),
+    pytest.param(["asyncio.subprocess"], id="a dotted module"),
 ]
 
 
@@ -313,14 +399,12 @@ def _head_cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("requests", REQUESTS)
-def test_imports_are_added_on_the_head_as_on_the_whole_module(
-    requests: list[tuple[str, str | None, str | None]],
-) -> None:
+def test_plain_imports_are_added_as_add_imports_visitor_adds_them(requests: list[str]) -> None:
+    """The fixers' ``import x`` requests: transform adds them by AddImportsVisitor's rules."""
     for name, text in _head_cases():
         module = cst.parse_module(text)
-        whole, head = CodemodContext(), CodemodContext()
-        for context in (whole, head):
-            for module_name, obj, alias in requests:
-                AddImportsVisitor.add_needed_import(context, module_name, obj, alias)
-        expected = AddImportsVisitor(whole).transform_module(module).code
-        assert transform._add_imports(head, module).code == expected, name
+        context = CodemodContext()
+        for module_name in requests:
+            AddImportsVisitor.add_needed_import(context, module_name)
+        expected = AddImportsVisitor(context).transform_module(module).code
+        assert transform._add_module_imports(module, set(requests)).code == expected, name

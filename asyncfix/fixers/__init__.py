@@ -10,13 +10,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Optional, cast
 
 import libcst as cst
 from libcst import CSTNodeT
-from libcst.codemod import Codemod, CodemodContext
+from libcst.helpers import get_absolute_module_from_package_for_import, get_full_name_for_node
+from libcst import MetadataDependent
 from libcst.metadata import (
+    Assignment,
     BaseMetadataProvider,
     BatchableMetadataProvider,
     CodeRange,
@@ -180,16 +182,126 @@ class Wrapper(MetadataWrapper):
 _THE_SAME: dict[ProviderT, ProviderT] = {ScopeProvider: Scopes, ExpressionContextProvider: Contexts}
 
 
-class _Transformer(Codemod, cst.CSTTransformer):
-    """LibCST's ``ContextAwareTransformer`` without the matcher machinery.
+@dataclass(frozen=True)
+class FileContext:
+    """What the fixers of one file share: its name, the imports to add and remove, the metadata.
+
+    LibCST's ``CodemodContext``, without importing ``libcst.codemod``: that
+    imports LibCST's matchers, 0.2 s of every process that gets a file this
+    far.  ``scratch`` holds the import requests under the keys LibCST's
+    import visitors read (asyncfix/transform.py hands them over when it
+    needs them).
+    """
+
+    filename: Optional[str] = None
+    full_package_name: Optional[str] = None
+    scratch: dict[str, Any] = field(default_factory=dict)
+    wrapper: Optional[Wrapper] = None
+
+
+ADD_KEY = "AddImportsVisitor"  # LibCST's AddImportsVisitor.CONTEXT_KEY: modules to ``import``
+REMOVE_KEY = "RemoveImportsVisitor"  # RemoveImportsVisitor.CONTEXT_KEY: (module, obj, asname)
+
+
+def add_needed_import(context: FileContext, module: str) -> None:
+    """``import module`` is needed (``AddImportsVisitor.add_needed_import`` for a plain import)."""
+    context.scratch.setdefault(ADD_KEY, []).append(module)
+
+
+def remove_unused_import_by_node(context: FileContext, node: cst.CSTNode) -> None:
+    """LibCST's ``RemoveImportsVisitor.remove_unused_import_by_node``, on :class:`Scopes`.
+
+    The imports ``node`` (a reference the fixer removed) was bound by may no
+    longer be used: ask for their removal, which happens only if nothing
+    uses them in the end.
+    """
+    if isinstance(node, (cst.Import, cst.ImportFrom)):
+        for imported, _ in _imported(context, node):
+            _remove(context, imported)
+        return
+    wrapper = context.wrapper
+    if wrapper is None:
+        raise ValueError("Cannot look up import, metadata is not computed for node!")
+    scopes = wrapper.resolve(Scopes)
+    for reference in _names_in(node):
+        local_name = get_full_name_for_node(reference)
+        scope = scopes.get(reference)
+        if local_name is None or scope is None:
+            continue
+        while True:
+            for assignment in scope.assignments[reference] or set():
+                bound = getattr(assignment, "node", None)
+                if isinstance(assignment, Assignment) and isinstance(bound, (cst.Import, cst.ImportFrom)):
+                    for imported, prefix in _imported(context, bound):
+                        if local_name == prefix or local_name.startswith(f"{prefix}."):
+                            _remove(context, imported)
+            if scope is scope.parent:
+                break
+            scope = scope.parent
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name | cst.Attribute]:
+    """The names and attributes in ``node``, outermost first, as a LibCST walk meets them."""
+    found: list[cst.Name | cst.Attribute] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.append(name)
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> None:
+            found.append(attribute)
+
+    node.visit(Collector())
+    return found
+
+
+_Imported = tuple[tuple[str, Optional[str], Optional[str]], str]
+
+
+def _imported(context: FileContext, node: cst.Import | cst.ImportFrom) -> list[_Imported]:
+    """Per name an import binds: (module, obj, asname) as LibCST schedules it, and the local name."""
+    if isinstance(node, cst.Import):
+        return [
+            ((name.evaluated_name, None, name.evaluated_alias), name.evaluated_alias or name.evaluated_name)
+            for name in node.names
+        ]
+    names = node.names
+    if isinstance(names, cst.ImportStar):
+        return []  # LibCST does not remove these either
+    module = get_absolute_module_from_package_for_import(context.full_package_name, node)
+    if module is None:
+        raise ValueError("Cannot look up absolute module from relative import!")
+    return [
+        ((module, alias.evaluated_name, alias.evaluated_alias), alias.evaluated_alias or alias.evaluated_name)
+        for alias in names
+    ]
+
+
+def _remove(context: FileContext, imported: tuple[str, Optional[str], Optional[str]]) -> None:
+    context.scratch.setdefault(REMOVE_KEY, []).append(imported)
+
+
+class _Transformer(cst.CSTTransformer, MetadataDependent):
+    """LibCST's ``ContextAwareTransformer``, without the matcher machinery (or its import).
 
     That one is also a ``MatcherDecoratableTransformer``: for decorators no
     fixer uses, it checks every node of every walk (a sixth of a fixer's
     time) and inspects the class on every construction.
     """
 
-    def __init__(self, context: CodemodContext) -> None:
-        Codemod.__init__(self, context)
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """``Codemod.transform_module``: the metadata resolved on a copy of ``tree``, then the walk."""
+        wrapper = Wrapper(tree)  # copied: a transformed tree may hold a node twice
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                return self.transform_module_impl(wrapper.module)
+            finally:
+                self.context = replace(self.context, wrapper=None)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         return tree.visit(self)
@@ -216,7 +328,7 @@ class Fixer(AsyncContextTracker, _Transformer):
         Scopes,
     )
 
-    def __init__(self, context: CodemodContext, settings: Settings, noqa: NoqaMap) -> None:
+    def __init__(self, context: FileContext, settings: Settings, noqa: NoqaMap) -> None:
         super().__init__(context)
         self.settings = settings
         self.noqa = noqa
@@ -335,7 +447,7 @@ def _names_only(names: Collection[QualifiedName], module: str) -> bool:
     return all(q.name == module and q.source is QualifiedNameSource.IMPORT for q in names)
 
 
-def _module_aliases(context: CodemodContext, module: str) -> list[str]:
+def _module_aliases(context: FileContext, module: str) -> list[str]:
     """Names bound by top-level ``import module as name`` statements."""
     wrapper = context.wrapper
     if wrapper is None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     Assignment,
     QualifiedName,
@@ -37,7 +36,7 @@ from ..rules import (
     URLLIB3_METHODS,
     URLLIB3_POOLS,
 )
-from . import Fixer, Scopes, is_dotted_name, register, union_members
+from . import Fixer, Scopes, add_needed_import, is_dotted_name, register, union_members
 
 _ITSELF = "<the name itself>"
 
@@ -436,13 +435,13 @@ class BlockingCallFixer(Fixer):
             if functools is None:
                 return None, f"the name `{FUNCTOOLS}` means something else here"
             if functools == FUNCTOOLS:
-                AddImportsVisitor.add_needed_import(self.context, FUNCTOOLS)
+                add_needed_import(self.context, FUNCTOOLS)
             inner = cst.Call(
                 func=_dotted(functools, "partial"), args=args, whitespace_before_args=space
             )
             args, space = [cst.Arg(inner)], cst.SimpleWhitespace("")
         if reference == self.loop:
-            AddImportsVisitor.add_needed_import(self.context, self.loop)
+            add_needed_import(self.context, self.loop)
         if executor:
             loop = cst.Call(func=_dotted(reference, "get_running_loop"))
             func: cst.BaseExpression = cst.Attribute(value=loop, attr=cst.Name("run_in_executor"))

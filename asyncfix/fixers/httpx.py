@@ -20,7 +20,6 @@ or a plain attribute; a client passed in is reported (ASYNC212).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ComprehensionScope,
@@ -30,7 +29,17 @@ from libcst.metadata import (
 
 from ..rules import HTTP_METHODS
 from ..scope import Frame
-from . import Fixer, Layout, Scopes, free_name, nodes_of, register, union_members
+from . import (
+    Fixer,
+    Layout,
+    Scopes,
+    add_needed_import,
+    free_name,
+    nodes_of,
+    register,
+    remove_unused_import_by_node,
+    union_members,
+)
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -296,7 +305,7 @@ class HttpxFixer(Fixer):
         call, label, moved = planned[0]
         httpx = self.module_reference(call, "httpx") or "httpx"
         if httpx == "httpx":
-            AddImportsVisitor.add_needed_import(self.context, "httpx")
+            add_needed_import(self.context, "httpx")
         self._forget(call.func)
         name = self._client_name(original_node)
         body = updated_node.with_changes(leading_lines=[])
@@ -564,7 +573,7 @@ class HttpxFixer(Fixer):
             return call.with_changes(func=func.with_changes(attr=cst.Name("AsyncClient")))
         httpx = self.module_reference(call, "httpx") or "httpx"
         if httpx == "httpx":
-            AddImportsVisitor.add_needed_import(self.context, "httpx")
+            add_needed_import(self.context, "httpx")
         self._forget(original_func)
         return call.with_changes(
             func=cst.Attribute(value=cst.Name(httpx), attr=cst.Name("AsyncClient"))
@@ -579,7 +588,7 @@ class HttpxFixer(Fixer):
     def _forget(self, func: cst.BaseExpression) -> None:
         if isinstance(func, cst.Name) and func not in self._forgotten:
             self._forgotten.add(func)
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, func)
+            remove_unused_import_by_node(self.context, func)
 
 
 def _plain(node: cst.BaseExpression) -> bool:

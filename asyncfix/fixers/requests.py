@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameSource
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, Layout, Scopes, nodes_of, register
+from . import Fixer, Layout, Scopes, add_needed_import, nodes_of, register, remove_unused_import_by_node
 
 RULE = RULES["requests"]
 METHODS = HTTP_METHODS
@@ -1572,9 +1571,9 @@ class RequestsFixer(Fixer):
 
     def _finish_imports(self, plan: FunctionPlan) -> None:
         for module in sorted(plan.needs | {"aiohttp"}):
-            AddImportsVisitor.add_needed_import(self.context, module)
+            add_needed_import(self.context, module)
         for node in plan.removed_references:
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+            remove_unused_import_by_node(self.context, node)
 
 
 # -- helpers ------------------------------------------------------------------------

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import BaseAssignment, QualifiedNameSource
 
-from . import Fixer, Scopes, is_dotted_name, register
+from . import Fixer, Scopes, add_needed_import, is_dotted_name, register, remove_unused_import_by_node
 
 TARGET = "time.sleep"
 
@@ -78,7 +77,7 @@ class SleepFixer(Fixer):
     ) -> cst.BaseExpression:
         func = cst.Attribute(value=cst.Name(reference), attr=cst.Name("sleep"))
         if reference == self.loop:
-            AddImportsVisitor.add_needed_import(self.context, self.loop)
+            add_needed_import(self.context, self.loop)
         self._forget_import(original.func)
         self.record_fix(original, f"`time.sleep()` -> `await {reference}.sleep()`")
         if awaited:
@@ -104,4 +103,4 @@ class SleepFixer(Fixer):
             if binding in self._forgotten:
                 return
             self._forgotten.add(binding)
-        RemoveImportsVisitor.remove_unused_import_by_node(self.context, func)
+        remove_unused_import_by_node(self.context, func)

@@ -22,11 +22,10 @@ from collections.abc import Sequence
 from typing import Callable
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import Assignment, QualifiedNameSource
 
 from ..scope import Frame
-from . import Fixer, Scopes, free_name, nodes_of, register
+from . import Fixer, Scopes, add_needed_import, free_name, nodes_of, register, remove_unused_import_by_node
 
 TARGET = "urllib.request.urlopen"
 NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
@@ -466,7 +465,7 @@ class UrlopenFixer(Fixer):
     ) -> cst.With:
         aiohttp = self._aiohttp(plan.call)
         if isinstance(plan.call.func, (cst.Name, cst.Attribute)):
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, plan.call.func)
+            remove_unused_import_by_node(self.context, plan.call.func)
         session = cst.Call(
             cst.Attribute(value=cst.Name(aiohttp), attr=cst.Name("ClientSession")),
             args=_commas(
@@ -486,7 +485,7 @@ class UrlopenFixer(Fixer):
     def _aiohttp(self, node: cst.CSTNode) -> str:
         reference = self.module_reference(node, "aiohttp") or "aiohttp"
         if reference == "aiohttp":
-            AddImportsVisitor.add_needed_import(self.context, "aiohttp")
+            add_needed_import(self.context, "aiohttp")
         return reference
 
     def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
