@@ -104,7 +104,8 @@ def _run_fixers(
     # One metadata wrapper while the tree does not change: most fixers only
     # report, and resolving scopes and positions again costs seconds on a
     # 7,000-line file.  The parsed tree is ours alone, so no copy of it.
-    wrapper = first = Wrapper(original, unsafe_skip_copy=True)
+    wrapper = Wrapper(original, unsafe_skip_copy=True)
+    printed: str | None = None  # the original as LibCST prints it
     moved = False  # an earlier fixer moved lines
     fixes: list[Fix] = []
     findings: list[Finding] = []
@@ -114,6 +115,10 @@ def _run_fixers(
         if wrapper.module is not module:
             wrapper = Wrapper(module)  # copied: a fix may use one node twice
         transformed = _transform(fixer, wrapper)
+        if printed is None:
+            # read now: the original's wrapper (its metadata for every node)
+            # is dropped as soon as a fixer changes the tree
+            printed = _printed(wrapper)
         found_fixes, found = fixer.fixes, fixer.findings
         if moved and (found_fixes or found):
             # The positions this fixer saw are not the file's (fixers that
@@ -143,7 +148,7 @@ def _run_fixers(
         # Nothing was rewritten: the text stays byte for byte, whatever
         # LibCST's round trip makes of it ('x\n\n #' comes back as 'x\n #').
         return FixResult(source, (), tuple(sorted(findings, key=_order)))
-    if _printed(first) != source:
+    if printed != source:
         raise RuntimeError("LibCST does not reproduce this file exactly; not touching it")
     new = module.code
     result = FixResult(
@@ -226,7 +231,8 @@ def _add_module_imports(module: cst.Module, names: set[str]) -> cst.Module:
     """``AddImportsVisitor`` for ``import x`` requests alone, without its walks.
 
     Its rules, for these: the imports already there are the ``import`` and
-    ``from`` lines at the top (after a docstring or ``__strict__`` line);
+    ``from`` lines at the top (after a docstring or ``__strict__`` line,
+    which :func:`_docstring_or_strict` knows better);
     a module imported there without ``as`` is not imported again; the others
     go after those lines, sorted; the statement after them gets a blank line
     above unless it has one.  Walking and matching every node of the head
@@ -252,17 +258,35 @@ def _add_module_imports(module: cst.Module, names: set[str]) -> cst.Module:
 
 
 def _docstring_or_strict(statement: cst.BaseStatement) -> bool:
-    """A first statement new imports never go above (LibCST's ``_skip_first``)."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+    """A first line new imports never go above: the module's docstring, or ``__strict__ = ...``.
+
+    The docstring as Python reads it: a string literal, concatenated or not,
+    first on the line.  LibCST's ``_skip_first`` wants one plain string
+    alone on its line: above ``"a" "b"`` or ``"Doc."; import os`` it adds
+    the imports, and the module loses its docstring.
+    """
+    if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
         return False
     small = statement.body[0]
     if isinstance(small, cst.Expr):
-        return isinstance(small.value, cst.SimpleString)
+        return _string_literal(small.value)
     return (
-        isinstance(small, cst.Assign)
+        len(statement.body) == 1
+        and isinstance(small, cst.Assign)
         and len(small.targets) == 1
         and isinstance(small.targets[0].target, cst.Name)
         and small.targets[0].target.value == "__strict__"
+    )
+
+
+def _string_literal(node: cst.BaseExpression) -> bool:
+    """A docstring's expression: strings (not f-strings), maybe concatenated."""
+    if isinstance(node, cst.SimpleString):
+        return True
+    return (
+        isinstance(node, cst.ConcatenatedString)
+        and _string_literal(node.left)
+        and _string_literal(node.right)
     )
 
 
