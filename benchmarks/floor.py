@@ -20,8 +20,9 @@ after one untimed warm-up each, the median of --runs):
 4. + ast: the same, and `ast.parse` each file that asyncfix's byte stage
    lets through: the detection the issue prescribes, without its analysis.
 
-Each program is a fresh interpreter with --jobs worker processes (fork, chunks
-of 16 paths, as asyncfix hands them out).  Which files pass each stage is
+Each program (benchmarks/floor_program.py, which imports only the stdlib) is
+a fresh interpreter with --jobs worker processes (fork, chunks of 16 paths,
+as asyncfix hands them out).  Which files pass each stage is
 worked out beforehand, untimed, by asyncfix's own stages: the programs only
 get the lists.  When a program's median is above ruff's, no Python build
 that does that much can meet the target on this machine.
@@ -33,7 +34,6 @@ stdlib, asyncfix, LibCST and ruff; exits 2 if ruff is missing, 1 if a run fails.
 from __future__ import annotations
 
 import argparse
-import ast
 import datetime
 import json
 import os
@@ -42,16 +42,20 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402  (the corpus, the timing and the tables are bench.py's)
+from floor_program import corpus_files  # noqa: E402
 
-CHUNK = 16  # paths per task, as asyncfix's runner sends them (runner.PATHS_PER_TASK)
-SUFFIXES = (".py", ".pyi")
+PROGRAM = Path(__file__).resolve().parent / "floor_program.py"
+
+if TYPE_CHECKING:
+    from asyncfix.stages import Found
+
 
 
 @dataclass(frozen=True)
@@ -72,19 +76,8 @@ LEVELS = (
 # ------------------------------------------------------------ the plan (untimed)
 
 
-def corpus_files(corpus: Path) -> list[str]:
-    """Every .py/.pyi file under `corpus`, as the timed programs walk it."""
-    return sorted(
-        os.path.join(folder, name)
-        for folder, _, names in os.walk(corpus)
-        for name in names
-        if name.endswith(SUFFIXES)
-    )
-
-
 def make_plan(corpus: Path, workdir: Path) -> Path:
     """Which files reach each stage, by asyncfix's own stages; the LibCST inputs saved."""
-    from asyncfix import skeleton
     from asyncfix.engine import DecodeError, decode
     from asyncfix.model import Settings
     from asyncfix.rules import select_rules
@@ -108,90 +101,37 @@ def make_plan(corpus: Path, workdir: Path) -> Path:
             continue
         if not found.rules:
             continue
-        outline = skeleton.make(source, found.rules, found) if skeleton.applies(source, found.rules) else None
         target = texts / f"{len(rewritten)}.py"
-        target.write_text(outline.text if outline is not None else source, encoding="utf-8")
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(libcst_input(source, found))
         rewritten[path] = str(target)
     plan = workdir / "plan.json"
     plan.write_text(json.dumps({"ast": parsed, "libcst": rewritten}))
     return plan
 
 
-# ------------------------------------------------------- the timed programs
+def libcst_input(source: str, found: Found) -> str:
+    """What asyncfix/transform.py gives LibCST: the skeleton of the text up to its last statement."""
+    from asyncfix import skeleton
+    from asyncfix.transform import _blank_end
 
-
-_plan: dict[str, object] = {}
-
-
-def _chunk(level: int, paths: list[str]) -> int:
-    """One task: the unavoidable work of `level` on `paths`; the files that had `async`."""
-    parsed = _plan["ast"]
-    rewritten = _plan["libcst"]
-    assert isinstance(parsed, frozenset) and isinstance(rewritten, dict)
-    hits = 0
-    for path in paths:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        hits += b"async" in data
-        if level >= 4 and path in parsed:
-            try:
-                ast.parse(data)
-            except (SyntaxError, ValueError):
-                pass
-        if level >= 2 and path in rewritten:
-            _libcst(level, rewritten[path])
-    return hits
-
-
-def _libcst(level: int, text_file: str) -> None:
-    """Parse and print; from level 3, LibCST's scope analysis too."""
-    import libcst  # once per worker, when its first file gets here
-
-    with open(text_file, encoding="utf-8") as handle:
-        text = handle.read()
+    head, _ = _blank_end(source)
     try:
-        module = libcst.parse_module(text)
-    except libcst.ParserSyntaxError:
-        return  # asyncfix parses it too, to report it
-    if level >= 3:
-        # The cheapest way known to run it: asyncfix's own wrapper and
-        # providers (LibCST's ScopeProvider, without LibCST's empty walks).
-        from asyncfix.fixers import Scopes, Wrapper
-
-        Wrapper(module, unsafe_skip_copy=True).resolve(Scopes)
-    module.code  # noqa: B018  (printing is the work)
-
-
-def _load(plan_file: Path) -> None:
-    plan = json.loads(plan_file.read_text())
-    _plan["ast"] = frozenset(plan["ast"])
-    _plan["libcst"] = plan["libcst"]
-
-
-def program(level: int, plan_file: Path, jobs: int, corpus: Path) -> int:
-    """The program `floor.py --program LEVEL` runs, in its own interpreter."""
-    _load(plan_file)
-    paths = corpus_files(corpus)
-    chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
-    if jobs <= 1:
-        hits = sum(_chunk(level, chunk) for chunk in chunks)
-    else:
-        import multiprocessing
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_load, initargs=(plan_file,)) as pool:
-            hits = sum(pool.map(_chunk, [level] * len(chunks), chunks))
-    print(f"{len(paths)} files, {hits} with async")
-    return 0
+        if skeleton.applies(head, found.rules):
+            outline = skeleton.make(head, found.rules, found)
+            if outline is not None:
+                return outline.text
+    except Exception:  # asyncfix then runs the whole module too
+        pass
+    return head
 
 
 # ------------------------------------------------------------------- the runs
 
 
 def level_tool(level: Level, plan: Path, jobs: int) -> bench.Tool:
-    argv = [sys.executable, str(Path(__file__).resolve()), "--program", str(level.number),
-            "--plan", str(plan), "--jobs", str(jobs)]
+    # the corpus comes last (bench.measure appends it)
+    argv = [sys.executable, str(PROGRAM), str(level.number), str(plan), str(jobs)]
     return bench.Tool(f"floor {level.number}: {level.name}", argv, level.does, frozenset({0}))
 
 
@@ -296,24 +236,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
                         help="worker processes per program (default: the CPUs, as asyncfix)")
     parser.add_argument("--tiny", action="store_true", help="bench.py's generated corpus (smoke test)")
-    parser.add_argument("--program", type=int, choices=[level.number for level in LEVELS],
-                        help=argparse.SUPPRESS)
-    parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("target", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = 1 if args.tiny else 5
     if args.runs < 1 or args.jobs < 1:
         parser.error("--runs and --jobs must be at least 1")
-    if args.program is not None and (args.plan is None or args.target is None):
-        parser.error("--program needs --plan and a corpus")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.program is not None:
-        return program(args.program, args.plan, args.jobs, args.target)
     ruff = bench.find_ruff()
     if ruff is None:
         print("floor.py: ruff not found; install it with `pip install ruff`", file=sys.stderr)
