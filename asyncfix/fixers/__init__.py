@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Optional, cast
 import libcst as cst
 from libcst import CSTNodeT
 from libcst.helpers import get_absolute_module_from_package_for_import, get_full_name_for_node
-from libcst import MetadataDependent
 from libcst.metadata import (
     Assignment,
     BaseMetadataProvider,
@@ -242,17 +241,21 @@ def remove_unused_import_by_node(context: FileContext, node: cst.CSTNode) -> Non
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name | cst.Attribute]:
     """The names and attributes in ``node``, outermost first, as a LibCST walk meets them."""
-    found: list[cst.Name | cst.Attribute] = []
+    collector = _NamesAndAttributes()
+    node.visit(collector)
+    return collector.found
 
-    class Collector(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name)
 
-        def visit_Attribute(self, attribute: cst.Attribute) -> None:
-            found.append(attribute)
+class _NamesAndAttributes(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.Name | cst.Attribute] = []
 
-    node.visit(Collector())
-    return found
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.found.append(node)
 
 
 _Imported = tuple[tuple[str, Optional[str], Optional[str]], str]
@@ -281,7 +284,7 @@ def _remove(context: FileContext, imported: tuple[str, Optional[str], Optional[s
     context.scratch.setdefault(REMOVE_KEY, []).append(imported)
 
 
-class _Transformer(cst.CSTTransformer, MetadataDependent):
+class _Transformer(cst.CSTTransformer):
     """LibCST's ``ContextAwareTransformer``, without the matcher machinery (or its import).
 
     That one is also a ``MatcherDecoratableTransformer``: for decorators no
