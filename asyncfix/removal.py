@@ -6,7 +6,6 @@ module is imported only by a run that has an import to remove.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import cast
 
 import libcst as cst
@@ -14,7 +13,7 @@ from libcst import CSTNodeT
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 
-from .fixers import REMOVE_KEY, FileContext, Wrapper
+from .fixers import REMOVE_KEY, FileContext, Wrapper, transform_on
 
 assert REMOVE_KEY == RemoveImportsVisitor.CONTEXT_KEY  # where the fixers leave their requests
 
@@ -50,13 +49,7 @@ class _RemoveImports(RemoveImportsVisitor):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         """``Codemod.transform_module``, with the metadata of a :class:`Wrapper`."""
-        wrapper = Wrapper(tree)  # copied: the fixers' tree may hold a node twice
-        with self.resolve(wrapper):
-            self.context = replace(self.context, wrapper=wrapper)
-            try:
-                return self.transform_module_impl(wrapper.module)
-            finally:
-                self.context = replace(self.context, wrapper=None)
+        return transform_on(self, Wrapper(tree))  # copied: the fixers' tree may hold a node twice
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, _Block):

@@ -15,7 +15,17 @@ from typing import cast
 import libcst as cst
 
 from . import skeleton
-from .fixers import ADD_KEY, REMOVE_KEY, FileContext, Fixer, Layout, PlacedModule, Wrapper, load
+from .fixers import (
+    ADD_KEY,
+    REMOVE_KEY,
+    FileContext,
+    Fixer,
+    Layout,
+    PlacedModule,
+    Wrapper,
+    load,
+    transform_on,
+)
 from .model import Finding, Fix, FixResult, Settings
 from .noqa import NoqaMap
 from .rules import Rule
@@ -197,12 +207,7 @@ def _run_on_skeleton(
 
 def _transform(fixer: Fixer, wrapper: Wrapper) -> cst.Module:
     """``fixer.transform_module`` on a tree whose metadata ``wrapper`` holds (and caches)."""
-    with fixer.resolve(wrapper):
-        fixer.context = replace(fixer.context, wrapper=wrapper)
-        try:
-            return fixer.transform_module_impl(wrapper.module)
-        finally:
-            fixer.context = replace(fixer.context, wrapper=None)
+    return transform_on(fixer, wrapper)
 
 
 def _original_positions(

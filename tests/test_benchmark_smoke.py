@@ -29,15 +29,19 @@ def _ruff_installed() -> bool:
     )
 
 
-@pytest.mark.skipif(not _ruff_installed(), reason="ruff is not installed: the benchmark compares against it")
-def test_tiny_benchmark_prints_the_table() -> None:
+def _tiny_run(script: Path, runs: int) -> str:
+    """``script --tiny --runs N``: what it prints, once it has exited 0."""
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--tiny", "--runs", "2"],
+        [sys.executable, str(script), "--tiny", "--runs", str(runs)],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )
-
     assert done.returncode == 0, done.stderr
-    out = done.stdout
+    return done.stdout
+
+
+@pytest.mark.skipif(not _ruff_installed(), reason="ruff is not installed: the benchmark compares against it")
+def test_tiny_benchmark_prints_the_table() -> None:
+    out = _tiny_run(BENCH, runs=2)
     assert "| date | machine | Python | asyncfix | ruff | corpus |" in out
     assert "| tool | command | runs | median s | min s | max s |" in out
     assert re.search(r"^\| ruff \| `ruff check [^`]*` " + NUMBERS, out, re.MULTILINE), out
@@ -59,13 +63,7 @@ FLOOR = REPO / "benchmarks" / "floor.py"
 
 @pytest.mark.skipif(not _ruff_installed(), reason="ruff is not installed: the floor compares against it")
 def test_tiny_floor_prints_each_program_against_ruff() -> None:
-    done = subprocess.run(
-        [sys.executable, str(FLOOR), "--tiny", "--runs", "1"],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
-    )
-
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
+    out = _tiny_run(FLOOR, runs=1)
     assert "| program | does | runs | median s | min s | max s | x ruff |" in out
     numbers = r"\| 1 \| \d+\.\d+ \| \d+\.\d+ \| \d+\.\d+ \| \d+\.\d+x \|$"
     for name, does in [

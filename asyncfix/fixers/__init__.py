@@ -11,7 +11,8 @@ import importlib
 import pkgutil
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Optional, cast
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Optional, Protocol, cast
 
 import libcst as cst
 from libcst import CSTNodeT
@@ -284,6 +285,31 @@ def _remove(context: FileContext, imported: tuple[str, Optional[str], Optional[s
     context.scratch.setdefault(REMOVE_KEY, []).append(imported)
 
 
+class _Walker(Protocol):
+    """A transformer with a codemod context: ours, or one of LibCST's codemods."""
+
+    context: Any
+
+    def resolve(self, wrapper: MetadataWrapper) -> AbstractContextManager[None]: ...
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module: ...
+
+
+def transform_on(transformer: _Walker, wrapper: Wrapper) -> cst.Module:
+    """Walk ``wrapper``'s tree with ``transformer``, its metadata from ``wrapper``.
+
+    What ``Codemod.transform_module`` does with a wrapper of its own making:
+    the context names the wrapper during the walk (LibCST's import helpers
+    read it there).
+    """
+    with transformer.resolve(wrapper):
+        transformer.context = replace(transformer.context, wrapper=wrapper)
+        try:
+            return transformer.transform_module_impl(wrapper.module)
+        finally:
+            transformer.context = replace(transformer.context, wrapper=None)
+
+
 class _Transformer(cst.CSTTransformer):
     """LibCST's ``ContextAwareTransformer``, without the matcher machinery (or its import).
 
@@ -298,13 +324,7 @@ class _Transformer(cst.CSTTransformer):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         """``Codemod.transform_module``: the metadata resolved on a copy of ``tree``, then the walk."""
-        wrapper = Wrapper(tree)  # copied: a transformed tree may hold a node twice
-        with self.resolve(wrapper):
-            self.context = replace(self.context, wrapper=wrapper)
-            try:
-                return self.transform_module_impl(wrapper.module)
-            finally:
-                self.context = replace(self.context, wrapper=None)
+        return transform_on(self, Wrapper(tree))  # copied: a transformed tree may hold a node twice
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         return tree.visit(self)
