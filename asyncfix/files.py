@@ -391,4 +391,19 @@ def _running(pid: int) -> bool:
         return False
     except (OSError, OverflowError, ValueError):
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended but not been reaped yet (Linux: state Z or X in /proc).
+
+    A killed run's workers are orphans that the system's first process reaps
+    when it gets round to it; until then ``os.kill(pid, 0)`` still finds them.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            status = stat_file.read()
+    except OSError:
+        return False  # no /proc (macOS, BSD), or gone since: os.kill's answer stands
+    state = status[status.rfind(b")") + 2 : status.rfind(b")") + 3]
+    return state in (b"Z", b"X", b"x")

@@ -111,6 +111,30 @@ def test_leftovers_of_a_dead_writer_are_removed_by_the_next_in_place_run() -> No
     assert Path("a.py").read_text() == AFTER
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_leftovers_of_a_writer_that_ended_but_is_not_reaped_yet_are_removed() -> None:
+    # A killed run's workers are orphans; until the system reaps them they are
+    # zombies, and os.kill(pid, 0) still finds them.
+    write("a.py", BEFORE)
+    zombie = subprocess.Popen([sys.executable, "-c", ""])
+    try:
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{zombie.pid}/stat").read_bytes().rsplit(b")", 1)[1][1:2] != b"Z":
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.01)
+        os.kill(zombie.pid, 0)  # still there, as far as signals go
+        stale = write(f".a.py.{zombie.pid}.k3x9_q2z.asyncfix", "half a file")
+        result = run(".")
+    finally:
+        zombie.wait()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"removed {stale.name} (left by an interrupted run)",
+        "fixed a.py (1)",
+    ]
+    assert not stale.exists()
+
+
 def test_leftovers_are_not_removed_by_check_or_diff_and_never_fixed() -> None:
     write("a.py", BEFORE)
     stale = write(f".a.py.{dead_pid()}.k3x9_q2z.asyncfix", BEFORE)
