@@ -40,7 +40,7 @@ from asyncfix import BlockingCall, FixResult, Settings, fix_source
 
 from .cases.slowlib import NAP
 from .harness import FREE, function_lines
-from .heartbeat import BEAT, load_module, run_with_heartbeat
+from .heartbeat import BEAT, collector_paused, load_module, run_with_heartbeat
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).parents[2]  # the case modules import tests.behaviour.cases.slowlib
@@ -252,7 +252,8 @@ def run_on(backend: str, func: Callable[..., Awaitable[Any]], *args: Any) -> tup
     """``func(*args)`` on a new asyncio or trio loop: its result and the heartbeat's worst gap."""
     if backend == "asyncio":
         return run_with_heartbeat(func, *args)
-    return anyio.run(_beside_anyio_heartbeat, functools.partial(func, *args), backend=backend)
+    with collector_paused():
+        return anyio.run(_beside_anyio_heartbeat, functools.partial(func, *args), backend=backend)
 
 
 def run(case: Case, func: Callable[..., Awaitable[Any]], args: tuple[Any, ...]) -> tuple[Any, float]:
@@ -281,12 +282,13 @@ def run_version(
     args = case.args(place)
     if case.stdin is None:
         return run(case, func, args)
-    typist = stdin_after(case.stdin, monkeypatch)
-    try:
-        return run(case, func, args)
-    finally:
-        typist.join(timeout=5)
-        sys.stdin.close()
+    with collector_paused():  # before the typist's clock starts: collecting takes a while
+        typist = stdin_after(case.stdin, monkeypatch)
+        try:
+            return run(case, func, args)
+        finally:
+            typist.join(timeout=5)
+            sys.stdin.close()
 
 
 @functools.cache
