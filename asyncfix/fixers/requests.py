@@ -21,11 +21,20 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource
+from libcst.metadata import ExpressionContext, QualifiedNameSource
 
 from ..rules import HTTP_METHODS, RULES
 from ..scope import AsyncContextTracker, Context
-from . import Fixer, Layout, Scopes, add_needed_import, nodes_of, register, remove_unused_import_by_node
+from . import (
+    Contexts,
+    Fixer,
+    Layout,
+    Scopes,
+    add_needed_import,
+    nodes_of,
+    register,
+    remove_unused_import_by_node,
+)
 
 RULE = RULES["requests"]
 METHODS = HTTP_METHODS
@@ -86,6 +95,21 @@ AIOHTTP_BASES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
         ("asyncio", "TimeoutError"),
     ),
 }
+# Handlers that never catch a failed download (aiohttp's ClientPayloadError,
+# ClientConnectionError, TimeoutError): a read around which only these stand
+# needs no preload.
+READ_SAFE_HANDLERS = {
+    *(
+        f"builtins.{name}"
+        for name in (
+            "ValueError", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
+            "UnicodeError", "UnicodeDecodeError", "ArithmeticError", "ZeroDivisionError",
+            "StopIteration", "NameError", "AssertionError",
+        )
+    ),
+    "json.JSONDecodeError",
+    "json.decoder.JSONDecodeError",
+}
 BROAD_BUILTINS = {"builtins.OSError", "builtins.IOError", "builtins.EnvironmentError"}
 TIMEOUT_BUILTINS = {"builtins.TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError"}
 
@@ -132,6 +156,10 @@ class Request:
     form_name: str | None = None  # the FormData variable built for `files=`
     args: list[cst.Arg] = field(default_factory=list)  # mapped, built from original nodes
     form_fields: list[list[cst.Arg]] = field(default_factory=list)  # `form.add_field(...)` args
+    streamed: bool = False  # `stream=True`: requests too read the body where it is used
+    # `await r.read()` first thing in the block: requests downloads the body in
+    # the call, and a handler around a later read must not catch its failures
+    preload: bool = False
 
 
 @dataclass
@@ -154,8 +182,9 @@ class FunctionPlan:
     handlers: dict[Node, cst.BaseExpression] = field(default_factory=dict)
     needs: set[str] = field(default_factory=set)
     removed_references: list[Node] = field(default_factory=list)
-    reads: list[Node] = field(default_factory=list)  # uses that read the body (can raise)
+    reads: list[Node] = field(default_factory=list)  # uses that can raise (body reads, raise_for_status)
     json_reads: set[Node] = field(default_factory=set)
+    body_reads: dict[Node, cst.Call] = field(default_factory=dict)  # body read -> its request call
 
 
 class _Collector(AsyncContextTracker):
@@ -239,6 +268,8 @@ class RequestsFixer(Fixer):
 
     key = RULE.key
     code = "ASYNC210"
+    # Contexts: resolved for Scopes anyway; tells a read `r.text` from `r.text = ...`
+    METADATA_DEPENDENCIES = (*Fixer.METADATA_DEPENDENCIES, Contexts)  # type: ignore[assignment]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -341,6 +372,7 @@ class RequestsFixer(Fixer):
                 plan.requests.append(self._plan_request(plan, call))
             self._plan_sessions(plan)
             self._plan_statements(plan)
+            self._plan_preloads(plan)
             self._plan_exceptions(plan)
             self._check_module_names(plan, calls[0])
         except Unfixable as problem:
@@ -442,6 +474,11 @@ class RequestsFixer(Fixer):
                 out.append(mapped)
         if len([a for a in out if a.keyword is None]) < leading:
             raise Unfixable(call, "the url is not passed as the first positional argument")
+        given = {a.keyword.value: a.value for a in out if a.keyword is not None}
+        if "data" in given and "json" in given and not any(
+            _is_constant(given[key], "None") for key in ("data", "json")
+        ):
+            raise Unfixable(call, "`data=` and `json=` together: requests ignores `json=`, aiohttp refuses")
         return _tidy_commas(out)
 
     def _map_keyword(self, plan: FunctionPlan, request: Request, arg: cst.Arg) -> cst.Arg | None:
@@ -449,14 +486,22 @@ class RequestsFixer(Fixer):
         key = arg.keyword.value
         value = arg.value
         call = request.call
-        if key in ("params", "data"):
+        if key in ("params", "data", "headers"):
             literal = self._bound_value(value) if isinstance(value, cst.Name) else value
             if isinstance(literal, cst.Dict):
                 self._check_literal_values(call, key, literal)
-        if key == "json" and not _is_constant(value, "None") and any(
-            a.keyword is not None and a.keyword.value == "data" for a in request.call.args
-        ):
-            raise Unfixable(call, "`data=` and `json=` together: requests ignores `json=`, aiohttp refuses")
+            if key == "params" and (
+                isinstance(literal, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+                or (
+                    isinstance(literal, cst.Call)
+                    and any(q.name == "urllib.parse.urlencode" for q in self.qualified_names(literal.func))
+                )
+            ):
+                raise Unfixable(
+                    call,
+                    "`params=` is a string: requests sends it as it is, aiohttp encodes it again "
+                    "(`%` becomes `%25`); pass a dict",
+                )
         if key in KEPT_KEYWORDS:
             return arg
         if key == "timeout":
@@ -469,6 +514,7 @@ class RequestsFixer(Fixer):
             if nodes_of(arg, cst.Comment):
                 raise Unfixable(call, "a comment on `stream=`, which is dropped, would be lost")
             if _is_constant(value, "True") or _is_constant(value, "False"):
+                request.streamed = _is_constant(value, "True")
                 return None  # aiohttp always streams; the body is read where it is used
             raise Unfixable(call, "`stream=` with a computed value")
         if key == "auth" and isinstance(value, cst.Call) and self._is_basic_auth(value):
@@ -497,16 +543,33 @@ class RequestsFixer(Fixer):
 
     @staticmethod
     def _check_literal_values(call: cst.Call, key: str, value: cst.Dict) -> None:
-        """requests drops None values and str()s booleans; aiohttp refuses or sends 'None'."""
+        """Values of a literal dict that requests and aiohttp send differently.
+
+        requests drops None values (a header set to None too) and str()s
+        booleans; aiohttp refuses them or sends 'None'.  A bytes value is sent
+        as its text in requests' query and form, while aiohttp refuses it in a
+        query and turns the form into a multipart upload.
+        """
         for element in value.elements:
-            if isinstance(element, cst.DictElement) and any(
-                _is_constant(element.value, c) for c in ("None", "True", "False")
-            ):
+            if not isinstance(element, cst.DictElement):
+                continue
+            constants = ("None",) if key == "headers" else ("None", "True", "False")
+            if any(_is_constant(element.value, c) for c in constants):
                 constant = element.value.value  # type: ignore[attr-defined]
+                if key == "headers":
+                    raise Unfixable(
+                        call, "`headers=` holds `None`: requests leaves that header out, aiohttp refuses it"
+                    )
                 raise Unfixable(
                     call,
                     f"`{key}=` holds `{constant}`: requests drops None and sends "
                     "booleans as text, aiohttp does not",
+                )
+            if key != "headers" and _is_bytes(element.value):
+                raise Unfixable(
+                    call,
+                    f"`{key}=` holds bytes: requests sends them as text, aiohttp "
+                    + ("refuses them in a query" if key == "params" else "sends a multipart upload"),
                 )
 
     def _is_basic_auth(self, call: cst.Call) -> bool:
@@ -868,8 +931,14 @@ class RequestsFixer(Fixer):
         if self._in_nested_scope(plan.function, ref):
             raise Unfixable(call, "the response is used inside a nested function or lambda")
         if not isinstance(parent, cst.Attribute) or parent.value is not ref:
-            if isinstance(parent, cst.Expr) or isinstance(parent, cst.WithItem):
+            if isinstance(parent, cst.Expr):
                 return
+            if isinstance(parent, cst.WithItem):
+                raise Unfixable(
+                    call,
+                    "the response is used as a context manager (`with r:`); aiohttp's is an "
+                    "async one, and its `async with` block already releases it",
+                )
             raise Unfixable(
                 call,
                 "the response object itself is used (returned, stored, passed or tested); "
@@ -878,6 +947,8 @@ class RequestsFixer(Fixer):
         attribute = parent.attr.value
         outer = self.parent(parent)
         called = isinstance(outer, cst.Call) and outer.func is parent
+        if self.get_metadata(Contexts, parent, ExpressionContext.LOAD) is not ExpressionContext.LOAD:
+            raise Unfixable(call, f"the response's `.{attribute}` is assigned or deleted")
         where = self.async_context_of(parent)
         if attribute == "status_code":
             plan.replacements[parent] = _renamed("status")
@@ -887,6 +958,7 @@ class RequestsFixer(Fixer):
             assert isinstance(outer, cst.Call)
             if outer.args:
                 raise Unfixable(call, "`raise_for_status()` with arguments")
+            plan.reads.append(outer)  # raises HTTPError: its handlers are mapped
         elif attribute == "url" and not called:
             plan.replacements[parent] = lambda n: _call(cst.Name("str"), [cst.Arg(n)])  # type: ignore[arg-type]
         elif attribute == "history" and not called:
@@ -899,6 +971,7 @@ class RequestsFixer(Fixer):
         elif attribute in AWAITED_READS and not called:
             self._needs_await(call, where)
             plan.reads.append(parent)
+            plan.body_reads[parent] = call
             read = _renamed(AWAITED_READS[attribute])
             plan.replacements[parent] = lambda n: self._awaited(_call(read(n), []), parent)  # type: ignore[arg-type]
         elif attribute == "json" and called:
@@ -908,6 +981,7 @@ class RequestsFixer(Fixer):
             self._needs_await(call, where)
             plan.reads.append(outer)
             plan.json_reads.add(outer)
+            plan.body_reads[outer] = call
             if isinstance(self.parent(outer), cst.Await):
                 # `await r.json()`: awaited by mistake in the original; one await is enough
                 plan.replacements[outer] = _json_call
@@ -935,6 +1009,12 @@ class RequestsFixer(Fixer):
             raise Unfixable(call, "`iter_content()` is only rewritten as the iterable of a `for` loop")
         where = self.async_context_of(loop)
         self._needs_await(call, where)
+        if not any(r.call is call and r.streamed for r in plan.requests):
+            raise Unfixable(
+                call,
+                "`iter_content()` without `stream=True`: requests cuts the downloaded body into "
+                "chunks of exactly `chunk_size`, aiohttp's `iter_chunked()` gives what has arrived",
+            )
         size: cst.BaseExpression | None = None
         for index, arg in enumerate(use.args):
             key = arg.keyword.value if arg.keyword else ("chunk_size" if index == 0 else "")
@@ -1120,6 +1200,98 @@ class RequestsFixer(Fixer):
 
     # -- exceptions ----------------------------------------------------------------
 
+    def _plan_preloads(self, plan: FunctionPlan) -> None:
+        """Read the body at the call when a handler around a later read could catch its failures.
+
+        Without ``stream=True`` requests downloads the body inside the call;
+        aiohttp downloads it at the first read.  A ``try`` around ``r.json()``
+        alone (``except Exception: data = None``) would then catch a dropped
+        connection that requests raised at the call.  ``await r.read()`` as the
+        block's first statement downloads it there; later reads use the copy.
+        """
+        for try_node in nodes_of(plan.function.body, cst.Try):
+            catcher = next((h for h in try_node.handlers if self._catches_network_errors(h)), None)
+            if catcher is None:
+                continue
+            for read, call in plan.body_reads.items():
+                if not _contains(try_node.body, read) or _contains(try_node.body, call):
+                    continue
+                request = next(r for r in plan.requests if r.call is call)
+                if request.streamed or request.preload:
+                    continue
+                if request.form != "assign":
+                    code = cst.Module([]).code_for_node(catcher.type) if catcher.type else ""
+                    raise Unfixable(
+                        call,
+                        f"`except {code}` around a read of the body would catch network errors, "
+                        "which requests raised at the call; write `r = requests.get(...)` "
+                        "instead of the `with`",
+                    )
+                request.preload = True
+
+    def _raises_requests_errors(self, plan: FunctionPlan, try_node: cst.Try) -> bool:
+        """Whether something in the try's body other than the rewritten calls may raise requests' errors.
+
+        A ``raise`` (unless of a builtin exception), a requests name outside
+        the rewritten calls (``raise requests.HTTPError(...)`` via a variable,
+        a session the fixer keeps), or a call to a function of this module
+        whose code names requests.  Functions it cannot see (methods,
+        imported helpers) are not followed.
+        """
+        calls = [r.call for r in plan.requests]
+
+        def rewritten(node: Node) -> bool:
+            return any(_contains(c, node) for c in calls)
+
+        for raised in nodes_of(try_node.body, cst.Raise):
+            exc = raised.exc
+            target = exc.func if isinstance(exc, cst.Call) else exc
+            names = self.qualified_names(target) if target is not None else set()
+            if not names or any(q.source is not QualifiedNameSource.BUILTIN for q in names):
+                return True
+        for node in nodes_of(try_node.body, cst.Name):
+            if not rewritten(node) and self._names_requests(node):
+                return True
+        for call in nodes_of(try_node.body, cst.Call):
+            if rewritten(call) or not isinstance(call.func, cst.Name):
+                continue
+            scope = self.get_metadata(Scopes, call.func, None)
+            for binding in scope[call.func.value] if scope is not None else ():
+                helper = getattr(binding, "node", None)
+                if isinstance(helper, cst.FunctionDef) and helper is not plan.function and any(
+                    self._names_requests(n) for n in nodes_of(helper.body, cst.Name)
+                ):
+                    return True
+        return False
+
+    def _names_requests(self, node: cst.Name) -> bool:
+        parent = self.parent(node)
+        if isinstance(parent, cst.Attribute) and parent.attr is node:
+            return False  # `x.requests`: the attribute, not the module
+        return any(
+            q.source is QualifiedNameSource.IMPORT
+            and (q.name == "requests" or q.name.startswith("requests."))
+            for q in self.qualified_names(node)
+        )
+
+    def _catches_network_errors(self, handler: cst.ExceptHandler) -> bool:
+        """Whether ``handler`` may catch what a failed body read raises in aiohttp."""
+        if handler.type is None:
+            return True
+        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
+        parts = [e.value for e in kinds] if kinds is not None else [handler.type]
+        for part in parts:
+            names = self.qualified_names(part)
+            if not names:
+                return True
+            for q in names:
+                if q.name not in READ_SAFE_HANDLERS and _requests_exception(q.name) not in (
+                    "JSONDecodeError",
+                    "HTTPError",
+                ):
+                    return True
+        return False
+
     def _plan_exceptions(self, plan: FunctionPlan) -> None:
         """Map the handlers of every try whose body holds a rewritten call or body read.
 
@@ -1136,9 +1308,12 @@ class RequestsFixer(Fixer):
             if not inside and not reads:
                 continue
             culprit = (inside or calls)[0]
-            # A `# noqa` requests call in the same try still raises requests'
-            # exceptions: its handlers then catch both kinds.
-            keep = any(_contains(try_node.body, c) for c in plan.kept)
+            # A `# noqa` requests call in the same try, a `raise`, or a helper of
+            # this module that uses requests still raises requests' exceptions:
+            # its handlers then catch both kinds.
+            keep = any(_contains(try_node.body, c) for c in plan.kept) or self._raises_requests_errors(
+                plan, try_node
+            )
             reads_json = any(n in plan.json_reads for n in reads)
             timed = any(
                 a.keyword is not None and a.keyword.value == "timeout"
@@ -1284,6 +1459,15 @@ class RequestsFixer(Fixer):
     def _check_exception_uses(self, plan: FunctionPlan, handler: cst.ExceptHandler, call: cst.Call) -> None:
         assert handler.name is not None and isinstance(handler.name.name, cst.Name)
         name = handler.name.name.value
+        calls = [r.call for r in plan.requests]
+        raised = [c for c in nodes_of(handler.body, cst.Call) if isinstance(self.parent(c), cst.Raise)]
+        for node in nodes_of(handler.body, cst.Name):
+            if self._names_requests(node) and not any(_contains(c, node) for c in (*calls, *raised)):
+                raise Unfixable(
+                    call,
+                    f"the handler tests the caught exception against requests' classes; `{name}` "
+                    "will be one of aiohttp's",
+                )
         for read in self._accesses(plan.function, handler.name.name, name):
             parent = self.parent(read)
             if isinstance(parent, cst.Attribute) and parent.value is read:
@@ -1448,6 +1632,8 @@ class RequestsFixer(Fixer):
         if request is not None:
             call = updated.body[0].value  # type: ignore[attr-defined]
             item = cst.WithItem(item=call, asname=cst.AsName(cst.Name(request.name or "r")))
+            if request.preload:
+                body = [_preload(request.name or "r"), *body]
             return self._with_form(request, _async_with([item], body, updated, replaces=True), consumed)
         auth = plan.session_auth.get(original)
         item = cst.WithItem(
@@ -1612,6 +1798,12 @@ def _async_with(
     )
 
 
+def _preload(name: str) -> cst.SimpleStatementLine:
+    """``await r.read()``: the body, downloaded where requests downloaded it."""
+    read = _call(cst.Attribute(value=cst.Name(name), attr=cst.Name("read")), [])
+    return cst.SimpleStatementLine([cst.Expr(cst.Await(read))])
+
+
 def _binding_node(binding: object) -> Node | None:
     """The node that made a scope binding (builtins have none)."""
     node = getattr(binding, "node", None)
@@ -1716,6 +1908,15 @@ def _tidy_commas(args: list[cst.Arg]) -> list[cst.Arg]:
             )
         out.append(arg)
     return out
+
+
+def _is_bytes(node: cst.BaseExpression) -> bool:
+    """A bytes literal (``b"x"``, ``b"a" b"b"``)."""
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_bytes(node.left)
+    if isinstance(node, cst.SimpleString):
+        return "b" in node.prefix.lower()
+    return False
 
 
 def _is_constant(node: cst.BaseExpression, name: str) -> bool:

@@ -82,6 +82,8 @@ def failure(exc: BaseException) -> tuple[str, str]:
         return ("raised", "http error")
     if isinstance(exc, (requests.ConnectionError, aiohttp.ClientConnectionError)):
         return ("raised", "connection error")
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, aiohttp.ClientPayloadError)):
+        return ("raised", "body cut short")
     return ("raised", type(exc).__name__)
 
 

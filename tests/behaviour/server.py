@@ -212,6 +212,18 @@ async def probe_drip(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def probe_cut(request: web.Request) -> web.StreamResponse:
+    """Headers promising 100 bytes, 5 of them, then the connection drops."""
+    response = web.StreamResponse()
+    response.content_type = "application/json"
+    response.content_length = 100
+    await response.prepare(request)
+    await response.write(b'{"a":')
+    assert request.transport is not None
+    request.transport.close()
+    return response
+
+
 async def probe_set_cookie(request: web.Request) -> web.Response:
     response = _json({"set": True})
     response.set_cookie("session", "s3cret", path="/")
@@ -272,6 +284,7 @@ def make_app(delay: float = DELAY, slow_for: float = SLOW) -> web.Application:
     app.router.add_route("POST", "/upload", upload)
     app.router.add_route("*", "/probe/drip", probe_drip)
     app.router.add_route("*", "/probe/set-cookie", probe_set_cookie)
+    app.router.add_route("*", "/probe/cut", probe_cut)
     app.router.add_route("*", "/probe/set-cookie-redirect", probe_set_cookie_redirect)
     return app
 

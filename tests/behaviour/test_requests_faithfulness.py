@@ -58,6 +58,12 @@ CASE_LIST = [
         lambda env: 404,
     ),
     case(
+        "a body cut short raises at the call, not inside the try around .json()",
+        "faithfulness", "json_or_fallback_on_a_cut_body",
+        lambda env: (env.base,),
+        lambda env: ("raised", "body cut short"),
+    ),
+    case(
         ".json() of an empty body raises",
         "faithfulness", "empty_json_body",
         lambda env: (env.base,),
