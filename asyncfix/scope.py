@@ -28,6 +28,9 @@ class Frame(enum.Enum):
     # so nothing there blocks (and with ``from __future__ import annotations``
     # an ``await`` there is a SyntaxError).
     UNEVALUATED = "unevaluated"
+    # ``f"{expr=}"`` prints the text of ``expr``: a rewrite changes the output,
+    # ``await`` or not.
+    SHOWN = "an f-string `=` expression (its source text is printed)"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Context:
     in_async: bool
     # Why an ``await`` cannot be added here, when in_async but not fixable.
     blocker: str | None = None
+    # Why the call cannot be rewritten at all, even when already awaited
+    # (``f"{await time.sleep(1)=}"``); when set, ``blocker`` is set too.
+    always: str | None = None
 
 
 NESTED_COMPREHENSION = (
@@ -59,16 +65,19 @@ class AsyncContextTracker(cst.CSTTransformer):
     def async_context(self) -> Context:
         """Classify the node being visited now."""
         blocker: str | None = None
+        always: str | None = None
         comprehensions = 0
         for frame in reversed(self.frames):
             if frame is Frame.ASYNC_BODY:
                 if blocker is None and comprehensions > 1:
                     blocker = NESTED_COMPREHENSION
-                return Context(in_async=True, blocker=blocker)
+                return Context(in_async=True, blocker=always or blocker, always=always)
             if frame is Frame.SYNC_BODY or frame is Frame.UNEVALUATED:
                 return Context(in_async=False)
             if frame is Frame.COMPREHENSION:
                 comprehensions += 1
+            elif frame is Frame.SHOWN:
+                always = always or frame.value
             elif blocker is None:
                 blocker = frame.value
         return Context(in_async=False)
@@ -136,6 +145,15 @@ class AsyncContextTracker(cst.CSTTransformer):
 
     def leave_AnnAssign_annotation(self, node: cst.AnnAssign) -> None:
         self._pop()
+
+    # f"{expr=}": the text of ``expr`` is part of the output.
+    def visit_FormattedStringExpression_expression(self, node: cst.FormattedStringExpression) -> None:
+        if node.equal is not None:
+            self._push(Frame.SHOWN)
+
+    def leave_FormattedStringExpression_expression(self, node: cst.FormattedStringExpression) -> None:
+        if node.equal is not None:
+            self._pop()
 
     # comprehensions: ``[elt for x in first for y in other if cond]`` runs all
     # but ``first`` in its own scope; ``first`` is evaluated where it is written.

@@ -10,7 +10,7 @@ import ast
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import cast
+from typing import Optional, cast
 
 import libcst as cst
 
@@ -61,6 +61,12 @@ def run(
             if result is not None:
                 return result
         return _run_fixers(source, filename, settings, rules)
+    except _LoneCarriageReturn:
+        return FixResult(
+            source,
+            error="cannot parse: lines end with a bare carriage return (CR), which LibCST does not "
+            "reproduce; convert the line endings to LF or CRLF",
+        )
     except cst.ParserSyntaxError as error:
         return FixResult(source, error=f"cannot parse: {_describe_cst_error(source, error)}")
     except RecursionError:
@@ -69,6 +75,11 @@ def run(
         return FixResult(source, error=f"internal error: {type(error).__name__}: {error}")
 
 
+class _LoneCarriageReturn(Exception):
+    """The file has old Mac line endings (CR alone): LibCST prints them back as LF."""
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -150,7 +161,9 @@ def _run_fixers(
     if any(_missing(module, name) for name in added):
         module = _add_module_imports(module, set(added))
     removed = context.scratch.get(REMOVE_KEY, [])
-    if removed and not _all_still_used(module.code, removed):
+    if removed:
+        removed = context.scratch[REMOVE_KEY] = _removable(module.code, removed)
+    if removed:
         from .removal import remove_imports  # LibCST's codemods: only when needed
 
         module = remove_imports(context, module)
@@ -159,6 +172,8 @@ def _run_fixers(
         # LibCST's round trip makes of it ('x\n\n #' comes back as 'x\n #').
         return FixResult(source, (), tuple(sorted(findings, key=_order)))
     if printed != source:
+        if _LONE_CR.search(source):
+            raise _LoneCarriageReturn()
         raise RuntimeError("LibCST does not reproduce this file exactly; not touching it")
     new = module.code
     result = FixResult(
@@ -326,22 +341,55 @@ def _missing(module: cst.Module, name: str) -> bool:
     return True
 
 
-def _all_still_used(code: str, removals: Sequence[tuple[str, str | None, str | None]]) -> bool:
-    """Every import scheduled for removal is still named somewhere: nothing to remove.
+_Removal = tuple[str, Optional[str], Optional[str]]
 
-    A cheap ``ast`` look that only ever answers "no" when unsure (then LibCST's
-    RemoveImportsVisitor, with full scope analysis, decides).
+
+def _removable(code: str, removals: Sequence[_Removal]) -> list[_Removal]:
+    """The import removals worth asking LibCST's RemoveImportsVisitor for.
+
+    Never an explicit re-export (``import time as time``, ``from time import
+    sleep as sleep``), nor an import whose name a string may stand for:
+    ``globals()["time"]``, ``__all__.append("time")``, ``__all__ += ["time"]``
+    (a string whose whole value is the name, or a word of a string that is
+    ``.split()``), which the scope analysis cannot follow.  None at all when
+    every name left is still read somewhere: a cheap ``ast`` look that only
+    answers "nothing to do" when sure (RemoveImportsVisitor, with full scope
+    analysis, decides the rest).
     """
+    kept = [removal for removal in removals if not _reexported(removal)]
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    for module_name, obj, alias in removals:
-        local = alias or obj or module_name.split(".")[0]
-        if local not in names:
-            return False
-    return True
+        return kept
+    names: set[str] = set()
+    strings: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.add(node.value)
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "split"
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            strings.update(node.value.value.split())
+    kept = [removal for removal in kept if _local_name(removal) not in strings]
+    if all(_local_name(removal) in names for removal in kept):
+        return []
+    return kept
+
+
+def _local_name(removal: _Removal) -> str:
+    module_name, obj, alias = removal
+    return alias or obj or module_name.split(".")[0]
+
+
+def _reexported(removal: _Removal) -> bool:
+    """``import x as x`` / ``from m import x as x``: the typing convention for a re-export."""
+    module_name, obj, alias = removal
+    return alias is not None and alias == (obj if obj is not None else module_name)
 
 
 def _check_compiles(old: str, new: str, filename: str) -> None:

@@ -172,6 +172,33 @@ def test_a_name_bound_to_two_things_is_reported() -> None:
             "import time\n\nasyncio = None\n\n\nasync def f():\n    time.sleep(1)\n", "asyncio",
             id="asyncio is a module global",
         ),
+        # Bindings LibCST's scopes do not see (``match`` needs Python 3.10:
+        # not in the fixtures, which compile on 3.9).
+        *(
+            pytest.param(
+                "import asyncio\nimport time\n\n\nasync def f(x):\n    time.sleep(1)\n"
+                f"    match x:\n        case {pattern}:\n            pass\n",
+                "asyncio",
+                id=f"match capture {pattern}",
+            )
+            for pattern in (
+                "asyncio", "{'k': asyncio}", "[*asyncio]", "{**asyncio}", "[1] as asyncio",
+                "int(asyncio)",
+            )
+        ),
+        pytest.param(
+            # not a fixture: a ``global`` keeps tests/test_skeleton.py's combined module whole
+            "import time\n\n\nasync def f():\n    global asyncio\n    time.sleep(1)\n"
+            "    asyncio = None\n",
+            "asyncio",
+            id="asyncio declared global and assigned",
+        ),
+        pytest.param(
+            "import time\n\nmatch 1:\n    case asyncio:\n        pass\n\n\n"
+            "async def f():\n    time.sleep(1)\n",
+            "asyncio",
+            id="match capture at module level",
+        ),
     ],
 )
 def test_a_taken_loop_name_is_reported(source: str, loop: str) -> None:
@@ -310,6 +337,16 @@ def test_crlf_is_kept_on_every_line(source: str, expected: str) -> None:
     result = fix_source(source.replace("\n", "\r\n"))
     assert result.source == expected.replace("\n", "\r\n")
     assert "\n" not in result.source.replace("\r\n", "")
+
+
+def test_cr_only_line_endings_are_refused_in_one_line() -> None:
+    source = "import time\r\r\rasync def f():\r    time.sleep(1)\r"
+    result = fix_source(source)
+    assert result.source == source
+    assert result.error == (
+        "cannot parse: lines end with a bare carriage return (CR), which LibCST does not "
+        "reproduce; convert the line endings to LF or CRLF"
+    )
 
 
 def test_a_module_that_does_not_parse_comes_back_unchanged() -> None:

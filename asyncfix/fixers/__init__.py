@@ -8,6 +8,8 @@ module, its fixtures and a README line, nothing else.
 from __future__ import annotations
 
 import importlib
+import itertools
+import re
 import pkgutil
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -358,6 +360,8 @@ class Fixer(AsyncContextTracker, _Transformer):
         self.fixes: list[Fix] = []
         self.findings: list[Finding] = []
         self._loop: str = "asyncio"
+        self._loop_problem: str | None = None
+        self._binding_cache: dict[cst.CSTNode, _Bindings] = {}
         self.enabled = enabled_codes(settings)
 
     # -- module-wide facts ---------------------------------------------------
@@ -368,7 +372,7 @@ class Fixer(AsyncContextTracker, _Transformer):
 
     def prepare(self, tree: cst.Module) -> None:
         """Module-wide facts, computed once before the walk."""
-        self._loop = choose_event_loop(tree, self.settings)
+        self._loop, self._loop_problem = event_loop_of(tree, self.settings)
         self._spellings = target_spellings(tree, RULES[self.key].targets)
 
     def could_be_target(self, func: cst.BaseExpression) -> bool:
@@ -388,6 +392,11 @@ class Fixer(AsyncContextTracker, _Transformer):
         """The event-loop library this module's rewrites await."""
         return self._loop
 
+    @property
+    def loop_problem(self) -> str | None:
+        """Why the module's event loop is unclear (None: it is clear, or set by the user)."""
+        return self._loop_problem
+
     def loop_reference(self, node: cst.CSTNode) -> str | None:
         """How to spell the loop library at ``node``, or None if the name is taken."""
         return self.module_reference(node, self.loop)
@@ -402,11 +411,46 @@ class Fixer(AsyncContextTracker, _Transformer):
         if scope is None:
             return None
         for alias in _module_aliases(self.context, module):
-            if _names_only(scope.get_qualified_names_for(alias), module):
+            if _names_only(scope.get_qualified_names_for(alias), module) and not self._rebound(
+                node, alias, module
+            ):
                 return alias
-        if _names_only(scope.get_qualified_names_for(module), module):
+        if _names_only(scope.get_qualified_names_for(module), module) and not self._rebound(
+            node, module, module
+        ):
             return module
         return None
+
+    def _rebound(self, node: cst.CSTNode, name: str, module: str) -> bool:
+        """``name`` may not be the module-level import of ``module`` where ``node`` runs.
+
+        LibCST's scopes miss some bindings (``match`` captures, a walrus in
+        a comprehension, ``del``) and count an ``import`` later in the same
+        function as binding only below it, though it makes the name local
+        to the whole function.  So, by the statements themselves: any
+        binding of ``name`` in a function around ``node`` (an import of
+        ``module`` included), or a module-level one that is not an import
+        of ``module``, and the name is not used.
+        """
+        current = self.parent(node)
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.Lambda)):
+                if name in self._bindings(current).kinds:
+                    return True
+            elif isinstance(current, cst.Module):
+                placed = self.get_metadata(Layout, current, None)
+                if isinstance(placed, PlacedModule) and not _UNSEEN_BINDING.search(placed.code):
+                    return False  # none of what LibCST misses: no walk of a big module
+                bound = self._bindings(current)
+                return bool(bound.kinds.get(name, set()) - {f"import {module}"}) or name in bound.declared
+            current = self.parent(current)
+        return False
+
+    def _bindings(self, scope: cst.FunctionDef | cst.Lambda | cst.Module) -> _Bindings:
+        found = self._binding_cache.get(scope)
+        if found is None:
+            found = self._binding_cache[scope] = _Bindings.of(scope)
+        return found
 
     # -- call sites ----------------------------------------------------------
 
@@ -463,6 +507,115 @@ class Fixer(AsyncContextTracker, _Transformer):
         if isinstance(parent, cst.Call):
             return parent.func is node
         return False
+
+
+# What may bind a module-level name where LibCST's scopes do not see it (and
+# ``global``): a line starting ``match``/``case``/``del``/``global``, or ``:=``.
+_UNSEEN_BINDING = re.compile(r"^[ \t]*(?:match|case|del|global)\b|:=", re.MULTILINE)
+
+
+class _Bindings(cst.CSTVisitor):
+    """The names a function (or the module) binds, by the statements that bind them.
+
+    ``kinds[name]``: ``"import <module>"`` for ``import module`` (or ``import
+    module as name``), ``"other"`` for every other binding: assignments of
+    every kind (a walrus in a comprehension too), ``for``/``with``/``except``
+    targets, ``del``, ``def`` and ``class`` names, ``match`` captures,
+    parameters, ``nonlocal`` (the enclosing function's binding is found
+    there too).  ``declared``: names
+    some function declares ``global`` (it may rebind the module's name).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: dict[str, set[str]] = {}
+        self.declared: set[str] = set()
+        self._depth = 0  # nested def/class/lambda bodies: not this scope's names
+
+    @classmethod
+    def of(cls, scope: cst.FunctionDef | cst.Lambda | cst.Module) -> _Bindings:
+        found = cls()
+        if isinstance(scope, cst.Module):
+            scope.visit(found)
+            return found
+        for param in _params(scope.params):
+            found._bind(param.name.value)
+        scope.body.visit(found)
+        return found
+
+    def _bind(self, name: str, kind: str = "other") -> None:
+        self.kinds.setdefault(name, set()).add(kind)
+
+    def _bind_target(self, target: cst.BaseExpression) -> None:
+        """The names an assignment target binds (not ``a.b`` or ``a[i]``)."""
+        if isinstance(target, cst.Name):
+            self._bind(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_target(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_target(target.value)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Global):
+            self.declared.update(item.name.value for item in node.names)
+            if self._depth == 0:
+                for item in node.names:
+                    self._bind(item.name.value)
+        if self._depth == 0:
+            self._own(node)
+        return True
+
+    # Only the body of a nested def, class or lambda is its own scope: its
+    # decorators, defaults and bases (a walrus there) run out here.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if attribute == "body" and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            self._depth += 1
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if attribute == "body" and isinstance(original_node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            self._depth -= 1
+
+    def _own(self, node: cst.CSTNode) -> None:
+        """The bindings ``node`` makes in this scope."""
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._bind_target(target.target)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For)):
+            self._bind_target(node.target)
+        elif isinstance(node, cst.Del):
+            self._bind_target(node.target)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            self._bind_target(node.asname.name)
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            self._bind_target(node.name.name)
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            self._bind(node.name.value)
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                local = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
+                module = alias.evaluated_name if alias.asname else local
+                self._bind(local, f"import {module}")
+        elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                self._bind(alias.evaluated_alias or alias.evaluated_name)
+        elif isinstance(node, cst.Nonlocal):
+            for item in node.names:
+                self._bind(item.name.value)
+        elif isinstance(node, cst.NamedExpr):  # in a comprehension too: it binds here
+            self._bind_target(node.target)
+        elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+            self._bind(node.name.value)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            self._bind(node.rest.value)
+
+
+def _params(params: cst.Parameters) -> list[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star)
+    return found
 
 
 def _names_only(names: Collection[QualifiedName], module: str) -> bool:
@@ -550,19 +703,63 @@ def imports_in(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
 
 
 def choose_event_loop(module: cst.Module, settings: Settings) -> str:
-    """asyncio, trio or anyio: what the rewritten code should await.
+    """asyncio, trio or anyio: what the rewritten code should await (see :func:`event_loop_of`)."""
+    return event_loop_of(module, settings)[0]
 
-    ``auto`` follows the module: anyio when it imports anyio (anyio's calls run
-    on either backend), trio when it imports trio and not asyncio, else asyncio.
+
+def event_loop_of(module: cst.Module, settings: Settings) -> tuple[str, str | None]:
+    """The event-loop library rewrites await, and why the module's own is unclear (None: clear).
+
+    ``auto`` follows the module's unconditional top-level imports: anyio when
+    it imports anyio (anyio's calls run on either backend), trio when it
+    imports trio and not asyncio, else asyncio.  An import in a ``try``, an
+    ``if`` (``TYPE_CHECKING`` too) or a function says only that the library
+    may be there: when counting it could change the answer, the answer is
+    unclear, and the rewrites that need one are reported.
     """
     if settings.event_loop != "auto":
-        return settings.event_loop
-    roots = imported_roots(module) & set(LOOP_LIBRARIES)
+        return settings.event_loop, None
+    loops = set(LOOP_LIBRARIES)
+    sure = _top_level_roots(module) & loops
+    chosen = _loop_for(sure)
+    maybe = sorted((imported_roots(module) & loops) - sure)
+    changing = [
+        library
+        for size in range(1, len(maybe) + 1)
+        for some in itertools.combinations(maybe, size)
+        if _loop_for(sure | set(some)) != chosen
+        for library in some
+    ]
+    if not changing:
+        return chosen, None
+    libraries = " and ".join(f"`{name}`" for name in sorted(set(changing)))
+    return chosen, (
+        f"the module imports {libraries} only conditionally (in a `try`, an `if` or a function), "
+        "so its event loop is unclear; pass `--event-loop` (or set `event-loop` in [tool.asyncfix])"
+    )
+
+
+def _loop_for(roots: Collection[str]) -> str:
     if "anyio" in roots:
         return "anyio"
     if "trio" in roots and "asyncio" not in roots:
         return "trio"
     return "asyncio"
+
+
+def _top_level_roots(module: cst.Module) -> set[str]:
+    """Top-level package names imported by the module's own unconditional statements."""
+    roots: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for node in statement.body:
+            if isinstance(node, cst.Import):
+                roots.update(alias.evaluated_name.split(".")[0] for alias in node.names)
+            elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+                name = cst.helpers.get_full_name_for_node(node.module) or ""
+                roots.add(name.split(".")[0])
+    return roots
 
 
 def nodes_of(container: cst.CSTNode, kind: type[CSTNodeT]) -> list[CSTNodeT]:

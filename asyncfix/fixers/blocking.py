@@ -138,6 +138,23 @@ def _static_targets() -> dict[str, tuple[str, str | None]]:
 
 
 STATIC = _static_targets()
+# Before 3.10.6 make_archive() changes the process's working directory while
+# it writes (bpo-43253 / gh-87522): in a worker thread, every other thread's
+# relative paths move with it.
+MAKE_ARCHIVE = (
+    "with a `root_dir` it may change the working directory of the whole process while it "
+    "runs (`os.chdir`: before Python 3.10.6, and for formats registered without "
+    "`supports_root_dir`), which is not safe in a worker thread; offloaded with a built-in "
+    "format named by a literal when the target version is py311 or later"
+)
+ARCHIVE_FORMATS = frozenset({"zip", "tar", "gztar", "bztar", "xztar"})
+# Before 3.5.3 ``asyncio.get_event_loop()`` in a coroutine is the policy's
+# loop, not necessarily the running one; ``get_running_loop()`` is new in 3.7.
+OLD_ASYNCIO = (
+    "the target Python ({version}) has no `asyncio.get_running_loop()`, and before 3.5.3 "
+    "`asyncio.get_event_loop()` may not be the running loop; set the target version to py36 "
+    "or later (`target-version`, or `requires-python` with a lower bound)"
+)
 FUNCTOOLS = "functools"
 
 
@@ -188,7 +205,7 @@ class BlockingCallFixer(Fixer):
             return updated_node
         awaited = self.awaited(original_node)
         reason = None
-        if where.blocker is not None and not awaited:
+        if where.always is not None or (where.blocker is not None and not awaited):
             reason = f"it is inside {where.blocker}"
         rewritten = None
         if reason is None:
@@ -242,6 +259,8 @@ class BlockingCallFixer(Fixer):
             code, advice = entry
             if name.startswith("os.spawn") and self._waits(call):
                 code = "ASYNC221"
+            if name == "shutil.make_archive" and self._changes_directory(call):
+                advice = MAKE_ARCHIVE
             if name == "urllib3.request" and any(
                 arg.star == "**"
                 or (arg.keyword is not None and arg.keyword.value == "preload_content")
@@ -368,6 +387,24 @@ class BlockingCallFixer(Fixer):
         names = {q.name for q in self.qualified_names(func)}
         return names.pop() if len(names) == 1 else None
 
+    def _changes_directory(self, call: cst.Call) -> bool:
+        """``shutil.make_archive(...)`` may ``os.chdir`` on the target Python.
+
+        Only with a ``root_dir``; since 3.10.6 (3.11 for the target version)
+        not for the built-in formats.
+        """
+        args = call.args
+        if any(arg.star for arg in args):
+            return True
+        positional = [arg.value for arg in args if arg.keyword is None]
+        keywords = {arg.keyword.value: arg.value for arg in args if arg.keyword is not None}
+        if len(positional) < 3 and "root_dir" not in keywords:
+            return False
+        if self.settings.min_python < (3, 11):
+            return True
+        kind = positional[1] if len(positional) > 1 else keywords.get("format")
+        return not (isinstance(kind, cst.SimpleString) and kind.evaluated_value in ARCHIVE_FORMATS)
+
     def _waits(self, call: cst.Call) -> bool:
         """``os.spawn*(os.P_WAIT, ...)`` (or no mode at all): ASYNC221 as ruff has it."""
         mode = next((a.value for a in call.args if a.keyword and a.keyword.value == "mode"), None)
@@ -401,19 +438,32 @@ class BlockingCallFixer(Fixer):
         """How the fix message shows the offload (keyword arguments aside)."""
         if self.loop == "asyncio":
             if self.settings.min_python < (3, 9):
-                return f"asyncio.get_running_loop().run_in_executor(None, {callee}, ...)"
+                return f"asyncio.{self._get_loop()}().run_in_executor(None, {callee}, ...)"
             return f"asyncio.to_thread({callee}, ...)"
         return f"{self.loop}.to_thread.run_sync({callee}, ...)"
+
+    def _get_loop(self) -> str:
+        """How the executor form finds the running loop on the target Python.
+
+        ``get_running_loop()`` is new in 3.7; on 3.6 ``get_event_loop()``
+        called in a coroutine returns the running loop (since 3.5.3).
+        """
+        return "get_running_loop" if self.settings.min_python >= (3, 7) else "get_event_loop"
 
     def _offloaded(
         self, original: cst.Call, updated: cst.Call, awaited: bool
     ) -> tuple[cst.BaseExpression | None, str | None]:
         """``await <loop>.to_thread(func, *args)`` in place of ``updated``, or why not."""
+        if self.loop_problem is not None:
+            return None, self.loop_problem
+        executor = self.loop == "asyncio" and self.settings.min_python < (3, 9)
+        if executor and self.settings.min_python < (3, 6):
+            major, minor = self.settings.min_python
+            return None, OLD_ASYNCIO.format(version=f"{major}.{minor}")
         reference = self.module_reference(original, self.loop)
         if reference is None:
             return None, f"the name `{self.loop}` means something else here"
         keywords = any(arg.keyword is not None or arg.star == "**" for arg in updated.args)
-        executor = self.loop == "asyncio" and self.settings.min_python < (3, 9)
         partial = keywords and (self.loop != "asyncio" or executor)
         # ``f(a, b)`` -> ``(f, a, b)``; spread over lines as the call was.
         space = updated.whitespace_before_args
@@ -443,7 +493,7 @@ class BlockingCallFixer(Fixer):
         if reference == self.loop:
             add_needed_import(self.context, self.loop)
         if executor:
-            loop = cst.Call(func=_dotted(reference, "get_running_loop"))
+            loop = cst.Call(func=_dotted(reference, self._get_loop()))
             func: cst.BaseExpression = cst.Attribute(value=loop, attr=cst.Name("run_in_executor"))
             none = cst.Arg(cst.Name("None"), comma=cst.Comma(whitespace_after=_whitespace(" ")))
             args = [none, *args]

@@ -359,6 +359,8 @@ class RequestsFixer(Fixer):
                     calls[0],
                     f"aiohttp runs only on asyncio and this module uses {self.loop}",
                 )
+            if self.loop_problem is not None:
+                raise Unfixable(calls[0], self.loop_problem)
             if any(not self._in_nested_scope(function, y) for y in nodes_of(function.body, cst.Yield)):
                 raise Unfixable(
                     calls[0],
@@ -397,7 +399,9 @@ class RequestsFixer(Fixer):
             return
         for module in sorted(plan.needs | {"aiohttp"}):
             names = scope.get_qualified_names_for(module)
-            if any(q.name != module or q.source is not QualifiedNameSource.IMPORT for q in names):
+            if any(
+                q.name != module or q.source is not QualifiedNameSource.IMPORT for q in names
+            ) or self._rebound(call, module, module):
                 raise Unfixable(call, f"the name `{module}` means something else in this function")
         for builtin in ("str", "len"):
             names = scope.get_qualified_names_for(builtin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import libcst as cst
 from libcst.metadata import BaseAssignment, QualifiedNameSource
 
@@ -37,9 +39,11 @@ class SleepFixer(Fixer):
         if binding is None or self.silenced(original_node):
             return updated_node
         awaited = self.awaited(original_node)
-        reason = binding or self._argument_problem(original_node)
-        if reason is None and where.blocker is not None and not awaited:
+        reason = binding or self._argument_problem(original_node) or self._delay_problem(original_node)
+        if reason is None and (where.always is not None or (where.blocker is not None and not awaited)):
             reason = f"it is inside {where.blocker}"
+        if reason is None:
+            reason = self.loop_problem
         reference = self.loop_reference(original_node) if reason is None else None
         if reason is None and reference is None:
             reason = f"the name `{self.loop}` means something else here"
@@ -71,6 +75,96 @@ class SleepFixer(Fixer):
         if len(args) == 1 and args[0].keyword is None and not args[0].star:
             return None
         return "expected exactly one positional argument (the seconds)"
+
+    def _delay_problem(self, call: cst.Call) -> str | None:
+        """A delay ``time.sleep()`` refuses (an exception) and the loop's sleep does not."""
+        sleep = f"`{self.loop}.sleep()`"
+        value = self._constant(call.args[0].value)
+        if value is not None and math.isnan(value):
+            # trio 0.35 raises ValueError too; older releases did not check
+            forever = "sleeps forever"
+            if self.loop == "trio":
+                forever = "may sleep forever (depending on the trio version)"
+            return f"the delay is NaN: `time.sleep()` raises ValueError, {sleep} {forever}"
+        if value is not None and math.isinf(value) and value > 0:
+            return f"the delay is infinite: `time.sleep()` raises OverflowError, {sleep} sleeps forever"
+        if self.loop == "trio":
+            return None  # trio.sleep raises ValueError for a negative delay too
+        if value is not None and value < 0:
+            return f"the delay is negative: `time.sleep()` raises ValueError, {sleep} returns at once"
+        catcher = self._value_error_caught(call)
+        if catcher is not None:
+            return (
+                f"it is inside {catcher} catching ValueError, which `time.sleep()` raises for a "
+                f"negative delay and {sleep} does not"
+            )
+        return None
+
+    def _constant(self, node: cst.BaseExpression) -> float | None:
+        """The number a literal delay is: ``-1``, ``+2.5``, ``float("nan")``, ``math.inf``."""
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            inner = self._constant(node.expression)
+            if inner is None:
+                return None
+            return -inner if isinstance(node.operator, cst.Minus) else inner
+        if isinstance(node, (cst.Integer, cst.Float)):
+            try:
+                return float(node.evaluated_value)
+            except OverflowError:
+                return math.inf
+        if is_dotted_name(node):
+            names = {q.name for q in self.qualified_names(node) if q.source is QualifiedNameSource.IMPORT}
+            if names == {"math.nan"}:
+                return math.nan
+            if names == {"math.inf"}:
+                return math.inf
+            return None
+        if (
+            isinstance(node, cst.Call)
+            and len(node.args) == 1
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and isinstance(node.args[0].value, cst.SimpleString)
+            and is_dotted_name(node.func)
+            and {q.name for q in self.qualified_names(node.func)} == {"builtins.float"}
+        ):
+            text = node.args[0].value.evaluated_value
+            try:
+                return float(text) if isinstance(text, str) else None
+            except ValueError:
+                return None
+        return None
+
+    def _value_error_caught(self, call: cst.Call) -> str | None:
+        """``try:`` (or ``with suppress(...)``) around ``call`` in its function that catches ValueError."""
+        child: cst.CSTNode = call
+        current = self.parent(call)
+        while current is not None and not isinstance(
+            current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+        ):
+            if isinstance(current, (cst.Try, cst.TryStar)) and child is current.body:
+                if any(self._names_value_error(handler.type) for handler in current.handlers):
+                    return "a `try`"
+            if isinstance(current, cst.With) and any(
+                isinstance(item.item, cst.Call)
+                and is_dotted_name(item.item.func)
+                and {q.name for q in self.qualified_names(item.item.func)} == {"contextlib.suppress"}
+                and any(self._names_value_error(arg.value) for arg in item.item.args)
+                for item in current.items
+            ):
+                return "a `with suppress(...)`"
+            child, current = current, self.parent(current)
+        return None
+
+    def _names_value_error(self, node: cst.BaseExpression | None) -> bool:
+        """``ValueError``, or a tuple holding it."""
+        if node is None:
+            return False
+        if isinstance(node, cst.Tuple):
+            return any(self._names_value_error(element.value) for element in node.elements)
+        return is_dotted_name(node) and "builtins.ValueError" in {
+            q.name for q in self.qualified_names(node)
+        }
 
     def _rewrite(
         self, original: cst.Call, updated: cst.Call, reference: str, awaited: bool
