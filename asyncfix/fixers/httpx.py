@@ -14,7 +14,12 @@ reported.
 A ``httpx.Client`` the function makes (``with httpx.Client() as c:`` or
 ``c = httpx.Client()``) becomes an ``httpx.AsyncClient`` when every use of
 ``c`` is a request method (awaited then), ``close()`` (``await c.aclose()``)
-or a plain attribute; a client passed in is reported (ASYNC212).
+or a plain attribute; a client passed in is reported (ASYNC212).  Event hooks
+(``event_hooks=``, ``c.event_hooks``) are reported: a sync client calls them,
+an ``AsyncClient`` awaits them.  So is an ``auth`` (argument or attribute) that
+may be an ``httpx.Auth`` with its own ``sync_auth_flow``, which an
+``AsyncClient`` never calls: only tuples, functions and httpx's own
+``BasicAuth``/``DigestAuth``/``NetRCAuth`` pass.
 """
 
 from __future__ import annotations
@@ -34,12 +39,13 @@ from . import (
     Layout,
     Scopes,
     add_needed_import,
-    free_name,
+    name_used,
     nodes_of,
     register,
     remove_unused_import_by_node,
     union_members,
 )
+from .requests import _evaluated_first, _scan
 
 FUNCTIONS = frozenset(HTTP_METHODS)
 # What httpx.request() hands to Client(...) rather than to client.request().
@@ -56,7 +62,6 @@ PLAIN_ATTRIBUTES = frozenset(
         "auth",
         "base_url",
         "timeout",
-        "event_hooks",
         "trust_env",
         "follow_redirects",
         "max_redirects",
@@ -64,6 +69,10 @@ PLAIN_ATTRIBUTES = frozenset(
         "is_closed",
     }
 )
+# What ``auth=`` may be when it surely means the same to an AsyncClient: these
+# classes implement only ``auth_flow``, which both clients run.
+SAME_AUTH = frozenset({"httpx.BasicAuth", "httpx.DigestAuth", "httpx.NetRCAuth"})
+CLIENT_NAMES = ("client", "httpx_client", "async_client")
 # Response members an async response does not allow synchronously.
 SYNC_ONLY = frozenset({"close", "iter_raw", "stream", "__enter__", "__exit__"})
 NOT_FIXED = "`{label}` blocks the event loop; not fixed: "
@@ -83,6 +92,7 @@ class HttpxFixer(Fixer):
         self._planned: dict[cst.SimpleStatementLine, list[tuple[cst.Call, str, list[cst.Arg]]]] = {}
         self._clients: dict[Assignment, str | None] = {}  # client binding -> why not (None: ok)
         self._forgotten: set[cst.CSTNode] = set()
+        self._names: dict[cst.FunctionDef, frozenset[str]] = {}
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
@@ -222,12 +232,70 @@ class HttpxFixer(Fixer):
             and not all(_plain(a.value) for a in kept)
         ):
             return "the client's arguments would be evaluated before the request's"
+        if moved and not all(_inert(a.value) for a in moved):
+            last = max(call.args.index(a) for a in moved)
+            earlier = [a for a in call.args[:last] if a not in moved]
+            if not _evaluated_first(statement, call) or any(
+                _scan(a.value, call) is False for a in earlier
+            ):
+                return (
+                    "the client's arguments would be evaluated ahead of code that runs "
+                    "before them in the statement (such as a call or an `await`)"
+                )
+        auth = self._auth_problem(call)
+        if auth is not None:
+            return auth
         use = self._response_use(call, statement)
         if use is not None:
             return use
         if self.module_reference(call, "httpx") is None:
             return "the name `httpx` means something else here"
         return None
+
+    def _auth_problem(self, call: cst.Call) -> str | None:
+        """Why the ``auth=`` of a request or client call may act differently (None: it cannot)."""
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "auth":
+                return self._auth_value_problem(arg.value, "`auth=`")
+        return None
+
+    def _auth_value_problem(self, value: cst.BaseExpression, what: str) -> str | None:
+        if self._same_auth(value):
+            return None
+        return (
+            f"cannot tell that {what} is not an `httpx.Auth` overriding `sync_auth_flow`, "
+            "which an `AsyncClient` never calls; use a `(user, password)` tuple "
+            "or `httpx.BasicAuth`/`httpx.DigestAuth`"
+        )
+
+    def _same_auth(self, value: cst.BaseExpression, depth: int = 0) -> bool:
+        """``value`` is an auth both clients apply alike: a tuple (basic auth), a
+        function (called the same by both), httpx's own ``BasicAuth``/``DigestAuth``/
+        ``NetRCAuth``, ``None``, or a name bound once to one of these."""
+        if isinstance(value, (cst.Tuple, cst.Lambda)):
+            return True
+        if isinstance(value, cst.Call):
+            names = {q.name for q in self.qualified_names(value.func)}
+            return bool(names) and names <= SAME_AUTH
+        if not isinstance(value, cst.Name) or depth > 3:
+            return False
+        if value.value == "None":
+            return True
+        scope = self.get_metadata(Scopes, value, None)
+        assignments = list(scope[value.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        bound = assignments[0].node
+        if isinstance(bound, cst.FunctionDef):
+            return bound.asynchronous is None  # a coroutine function returns no request
+        target = self.parent(bound)
+        statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        return (
+            isinstance(statement, cst.Assign)
+            and len(statement.targets) == 1
+            and statement.targets[0].target is bound
+            and self._same_auth(statement.value, depth + 1)
+        )
 
     def _conditional(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
         """``node`` runs only sometimes within ``statement`` (``and``/``or``/``if``-``else``)."""
@@ -333,9 +401,34 @@ class HttpxFixer(Fixer):
         )
 
     def _client_name(self, statement: cst.SimpleStatementLine) -> str:
-        """``client``, unless the function already uses that name."""
+        """``client``, unless the function already uses that name.
+
+        Used: bound or read in the function's scope, or seen from it, or named
+        anywhere in the function, nested scopes included (a comprehension or
+        a nested function reading a global ``client`` would see the new
+        binding instead).
+        """
         scope = self.get_metadata(Scopes, statement.body[0], None)
-        return free_name(scope, ("client", "httpx_client", "async_client"))
+        taken = self._function_names(statement)
+        for number in range(1, 100):
+            for candidate in CLIENT_NAMES:
+                name = candidate if number == 1 else f"{candidate}_{number}"
+                if name not in taken and (scope is None or not name_used(scope, name)):
+                    return name
+        raise ValueError("no free name like 'client' in this function")
+
+    def _function_names(self, node: cst.CSTNode) -> frozenset[str]:
+        """Every identifier the function around ``node`` mentions (nested scopes included)."""
+        function = self.parent(node)
+        while function is not None and not isinstance(function, cst.FunctionDef):
+            function = self.parent(function)
+        if function is None:
+            return frozenset()
+        names = self._names.get(function)
+        if names is None:
+            names = frozenset(n.value for n in nodes_of(function, cst.Name))
+            self._names[function] = names
+        return names
 
     # -- methods of an httpx.Client ----------------------------------------
 
@@ -471,6 +564,15 @@ class HttpxFixer(Fixer):
                 continue
             if member == "stream":
                 return "`stream()` returns a context manager; rewrite the block by hand"
+            if member == "event_hooks":
+                return (
+                    f"`{binding.name}.event_hooks` are called, not awaited, by a sync client; "
+                    "an `AsyncClient` awaits them"
+                )
+            if member == "auth":
+                problem = self._auth_attribute_problem(binding.name, attribute)
+                if problem is not None:
+                    return problem
             if member not in PLAIN_ATTRIBUTES:
                 return f"`{binding.name}.{member}` has no checked async counterpart"
         if not calls:
@@ -489,11 +591,38 @@ class HttpxFixer(Fixer):
                     "`event_hooks=` are called, not awaited, by a sync client; "
                     "an `AsyncClient` awaits them"
                 )
+        auth = self._auth_problem(maker)
+        if auth is not None:
+            return auth
         if (
             not isinstance(maker.func, cst.Attribute)
             and self.module_reference(maker, "httpx") is None
         ):
             return "the name `httpx` means something else here"
+        return None
+
+    def _auth_attribute_problem(self, name: str, attribute: cst.Attribute) -> str | None:
+        """``c.auth = value``: the value must be an auth both clients apply alike."""
+        holder = self.parent(attribute)
+        what = f"`{name}.auth`"
+        if isinstance(holder, cst.AssignTarget):
+            assign = self.parent(holder)
+            assert isinstance(assign, cst.Assign)
+            return self._auth_value_problem(assign.value, what)
+        if isinstance(holder, (cst.AnnAssign, cst.AugAssign)) and holder.target is attribute:
+            value = holder.value
+            if isinstance(holder, cst.AugAssign) or value is None:
+                return f"{what} is changed in place"
+            return self._auth_value_problem(value, what)
+        node: cst.CSTNode = attribute
+        while isinstance(holder, (cst.Element, cst.StarredElement, cst.Tuple, cst.List)):
+            node, holder = holder, self.parent(holder)
+        if node is not attribute and isinstance(holder, (cst.AssignTarget, cst.Del)):
+            return f"{what} is set where its value cannot be checked"
+        if isinstance(holder, (cst.For, cst.CompFor)) and holder.target is node:
+            return f"{what} is set where its value cannot be checked"
+        if isinstance(holder, cst.AsName):
+            return f"{what} is set where its value cannot be checked"
         return None
 
     def _call_problem(self, call: cst.Call, member: str) -> str | None:
@@ -506,6 +635,9 @@ class HttpxFixer(Fixer):
             return f"{where} on line {pos} is already awaited"
         if any(a.keyword is not None and a.keyword.value == "stream" for a in call.args):
             return f"{where} on line {pos} streams the body, read later with sync calls"
+        auth = self._auth_problem(call)
+        if auth is not None:
+            return f"{where} on line {pos}: {auth}"
         node: cst.CSTNode | None = call
         statement = None
         while node is not None and not isinstance(node, cst.FunctionDef):
@@ -589,6 +721,14 @@ class HttpxFixer(Fixer):
         if isinstance(func, cst.Name) and func not in self._forgotten:
             self._forgotten.add(func)
             remove_unused_import_by_node(self.context, func)
+
+
+def _inert(node: cst.BaseExpression) -> bool:
+    """A constant a client argument can be given at any time: a number, ``True``,
+    ``False`` or ``None`` (a string may be a file to load or a URL to parse)."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
 
 
 def _plain(node: cst.BaseExpression) -> bool:

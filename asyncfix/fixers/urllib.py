@@ -12,11 +12,16 @@ error status) around ``session.get(url)``, with ``await r.read()``.  Only
 ``read()``, ``status``/``code``/``getcode()``, ``reason``, ``headers.get()`` and
 ``json.load(r)`` are mapped; any other use, a ``Request`` object (the URL must
 be provably a string), ``data=``, or a ``try`` whose handlers expect urllib's
-exceptions: reported.
+exceptions: reported.  So is a body read twice or in a loop (urllib gives it
+once, then ``b""``; aiohttp's ``read()`` gives it every time), and a URL whose
+literal start shows a scheme other than http/https (urllib opens ``file:``,
+``ftp:``, ``data:``; aiohttp refuses them).  A scheme that cannot be seen (a
+parameter, a computed string) is not checked.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import Callable
@@ -25,7 +30,15 @@ import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameSource
 
 from ..scope import Frame
-from . import Fixer, Scopes, add_needed_import, free_name, nodes_of, register, remove_unused_import_by_node
+from . import (
+    Fixer,
+    Scopes,
+    add_needed_import,
+    name_used,
+    nodes_of,
+    register,
+    remove_unused_import_by_node,
+)
 
 TARGET = "urllib.request.urlopen"
 NOT_FIXED = "`urlopen()` blocks the event loop; not fixed: "
@@ -43,6 +56,8 @@ class Plan:
     session: str
     # original node -> how to rewrite its updated form
     replacements: dict[cst.CSTNode, Replace] = field(default_factory=dict)
+    # the calls that read the body: urllib gives it once (then b""), aiohttp every time
+    reads: list[cst.Call] = field(default_factory=list)
 
 
 @register
@@ -57,6 +72,7 @@ class UrlopenFixer(Fixer):
         self._by_with: dict[cst.CSTNode, Plan] = {}
         self._replacements: dict[cst.CSTNode, Replace] = {}
         self._conflicts: set[cst.CSTNode] = set()
+        self._names: dict[cst.CSTNode, frozenset[str]] = {}
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
@@ -147,6 +163,12 @@ class UrlopenFixer(Fixer):
             if isinstance(url, cst.Name) and self._unannotated_parameter(url):
                 hint = " (annotate the parameter `: str`)"
             return "cannot tell that the URL is a string and not a `urllib.request.Request`" + hint
+        scheme = self._scheme(url)
+        if scheme is not None and scheme.lower() not in ("http", "https"):
+            return (
+                f"the URL's scheme is `{scheme}:`; aiohttp fetches only http:// and https:// "
+                "URLs (urllib also opens `file:`, `ftp:` and `data:` ones)"
+            )
         timeout = keywords["timeout"].value if "timeout" in keywords else None
         if timeout is not None and not _plain(timeout):
             return "the timeout expression would be evaluated twice (connect and read)"
@@ -240,6 +262,63 @@ class UrlopenFixer(Fixer):
                 return self._is_text(statement.value, depth + 1)
         return False
 
+    def _scheme(self, url: cst.BaseExpression) -> str | None:
+        """The URL's scheme when its literal start shows it (None: cannot tell)."""
+        start, _ = self._literal_start(url)
+        head, colon, _ = start.lstrip().partition(":")
+        if not colon or not head or any(c in head for c in "/?#"):
+            return None  # no scheme written (or only part of it)
+        return head
+
+    def _literal_start(self, node: cst.BaseExpression, depth: int = 0) -> tuple[str, bool]:
+        """The text ``node`` surely starts with, and whether that is all of it."""
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return (value, True) if isinstance(value, str) else ("", False)
+        if isinstance(node, cst.FormattedString):
+            # the literal text before the first replacement field, escapes decoded
+            first = node.parts[0] if node.parts else None
+            raw = first.value if isinstance(first, cst.FormattedStringText) else ""
+            cut = min((raw.index(c) for c in "{}" if c in raw), default=len(raw))
+            prefix = node.prefix.lower().replace("f", "")
+            try:
+                text = ast.literal_eval(f"{prefix}{node.end}{raw[:cut]}{node.end}")
+            except (SyntaxError, ValueError):
+                return "", False
+            whole = len(node.parts) == 1 and cut == len(raw)
+            return (text, whole) if isinstance(text, str) else ("", False)
+        if isinstance(node, cst.ConcatenatedString):
+            left, whole = self._literal_start(node.left, depth)
+            if not whole:
+                return left, False
+            right, whole = self._literal_start(node.right, depth)
+            return left + right, whole
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left, whole = self._literal_start(node.left, depth)
+            if not whole:
+                return left, False
+            right, whole = self._literal_start(node.right, depth)
+            return left + right, whole
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            left, _ = self._literal_start(node.left, depth)
+            return left.split("%")[0], False
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "format"
+        ):
+            left, _ = self._literal_start(node.func.value, depth)
+            return left.split("{")[0].split("}")[0], False
+        if isinstance(node, cst.Name) and depth < 3:
+            scope = self.get_metadata(Scopes, node, None)
+            assignments = list(scope[node.value]) if scope is not None else []
+            if len(assignments) == 1 and isinstance(assignments[0], Assignment):
+                target = self.parent(assignments[0].node)
+                statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+                if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                    return self._literal_start(statement.value, depth + 1)
+        return "", False
+
     # -- with urlopen(url) as r: ---------------------------------------------
 
     def _plan_with(self, node: cst.With, call: cst.Call) -> tuple[Plan | None, str | None]:
@@ -264,7 +343,27 @@ class UrlopenFixer(Fixer):
             problem = self._map_use(access.node, node.body, plan)
             if problem is not None:
                 return None, problem
+        if len(plan.reads) > 1:
+            return None, (
+                "the body is read more than once: urllib gives it once then `b\"\"`, "
+                "aiohttp's `read()` gives it every time"
+            )
+        for read in plan.reads:
+            if self._in_loop(read, node):
+                return None, (
+                    "the body is read in a loop: urllib gives it once then `b\"\"`, "
+                    "aiohttp's `read()` gives it every time (the loop would not end)"
+                )
         return plan, None
+
+    def _in_loop(self, node: cst.CSTNode, block: cst.With) -> bool:
+        """``node`` may run more than once for one run of ``block``."""
+        current = self.parent(node)
+        while current is not None and current is not block:
+            if isinstance(current, (cst.For, cst.While)):
+                return True
+            current = self.parent(current)
+        return False
 
     def _map_use(self, use: cst.CSTNode, body: cst.CSTNode, plan: Plan) -> str | None:
         if not self.contains(body, use):
@@ -293,6 +392,7 @@ class UrlopenFixer(Fixer):
             if self.parent(called) is not None and isinstance(self.parent(called), cst.Await):
                 return "the read is already awaited"
             plan.replacements[called] = self._awaiting(called)
+            plan.reads.append(called)
             return None
         if member in ("status", "reason") and not is_call:
             return None
@@ -332,6 +432,7 @@ class UrlopenFixer(Fixer):
         ):
             return f"`{plan.response}` is passed on; only `json.load({plan.response})` maps"
         plan.replacements[load] = self._json_loads(plan)
+        plan.reads.append(load)
         return None
 
     def _json_loads(self, plan: Plan) -> Replace:
@@ -489,9 +590,33 @@ class UrlopenFixer(Fixer):
         return reference
 
     def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
+        """The first of ``candidates`` (then ``candidate_2``, ...) the function does not use:
+        not bound or read in its scope (or seen from it), and not named anywhere in the
+        function, nested scopes included (a comprehension or nested function reading a
+        global of that name would see the new binding instead)."""
+        taken = self._function_names(node)
         if isinstance(node, cst.SimpleStatementLine):
             node = node.body[0]
-        return free_name(self.get_metadata(Scopes, node, None), candidates)
+        scope = self.get_metadata(Scopes, node, None)
+        for number in range(1, 100):
+            for candidate in candidates:
+                name = candidate if number == 1 else f"{candidate}_{number}"
+                if name not in taken and (scope is None or not name_used(scope, name)):
+                    return name
+        raise ValueError(f"no free name like {candidates[0]!r} in this function")
+
+    def _function_names(self, node: cst.CSTNode) -> frozenset[str]:
+        """Every identifier the function around ``node`` mentions (nested scopes included)."""
+        function = self.parent(node)
+        while function is not None and not isinstance(function, cst.FunctionDef):
+            function = self.parent(function)
+        if function is None:
+            return frozenset()
+        names = self._names.get(function)
+        if names is None:
+            names = frozenset(n.value for n in nodes_of(function, cst.Name))
+            self._names[function] = names
+        return names
 
 
 def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
