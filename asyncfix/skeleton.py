@@ -330,10 +330,14 @@ def _none_lost(before: Counter[str], after: ast.Module) -> bool:
     if not lost:
         return True
     roots = {binding.split(".")[0] for binding in lost}
-    for node in ast.walk(after):
+    nodes = list(ast.walk(after))
+    # An f-string's text is no name: not an annotation nor an `__all__` entry
+    # (and `f"{requests.get(u)=}"` prints `get` as text).
+    text = {id(part) for node in nodes if isinstance(node, ast.JoinedStr) for part in node.values}
+    for node in nodes:
         if isinstance(node, ast.Name) and node.id in roots:
             return False
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in text:
             if roots & set(IDENTIFIER.findall(node.value)):
                 return False
     return True

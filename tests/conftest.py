@@ -39,6 +39,9 @@ SERIAL = ("behaviour/", "test_faults.py", "test_precommit.py", "test_benchmark_s
 FIXTURE_RUNS = ("test_fixtures.py", "test_differential.py")
 
 
+# tryfirst: xdist's own hook turns the markers into node id suffixes (`@serial`),
+# which is how --dist loadgroup sees them; it must run after this one.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.path.as_posix()

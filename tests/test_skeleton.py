@@ -232,6 +232,7 @@ def test_an_import_dropped_and_maybe_used_refuses(use: str) -> None:
     [
         pytest.param("return loop.time()", id="an attribute"),
         pytest.param("return 1  # time", id="a comment"),
+        pytest.param('return f"{loop.time()=} time"', id="an f-string's text"),
     ],
 )
 def test_an_import_dropped_and_not_read_is_kept_dropped(use: str) -> None:

@@ -362,6 +362,7 @@ class Fixer(AsyncContextTracker, _Transformer):
         self._loop: str = "asyncio"
         self._loop_problem: str | None = None
         self._binding_cache: dict[cst.CSTNode, _Bindings] = {}
+        self._hidden: bool | None = None  # see _module_may_hide_bindings
         self.enabled = enabled_codes(settings)
 
     # -- module-wide facts ---------------------------------------------------
@@ -435,16 +436,55 @@ class Fixer(AsyncContextTracker, _Transformer):
         current = self.parent(node)
         while current is not None:
             if isinstance(current, (cst.FunctionDef, cst.Lambda)):
-                if name in self._bindings(current).kinds:
-                    return True
+                kinds = self._bindings(current).kinds
+                if name in kinds:
+                    # `import asyncio` at the top of the function, above the call, and
+                    # no other binding: the name is that module wherever the call runs
+                    return kinds[name] != {f"import {module}"} or not self._imported_above(
+                        current, node, name, module
+                    )
             elif isinstance(current, cst.Module):
-                placed = self.get_metadata(Layout, current, None)
-                if isinstance(placed, PlacedModule) and not _UNSEEN_BINDING.search(placed.code):
+                if not self._module_may_hide_bindings(current):
                     return False  # none of what LibCST misses: no walk of a big module
                 bound = self._bindings(current)
                 return bool(bound.kinds.get(name, set()) - {f"import {module}"}) or name in bound.declared
             current = self.parent(current)
         return False
+
+    def _imported_above(
+        self, function: cst.FunctionDef | cst.Lambda, node: cst.CSTNode, name: str, module: str
+    ) -> bool:
+        """An ``import module`` binding ``name`` among the function's own statements above ``node``'s."""
+        body = function.body
+        if not isinstance(body, cst.IndentedBlock):
+            return False
+        statement: cst.CSTNode | None = node
+        while statement is not None and self.parent(statement) is not body:
+            statement = self.parent(statement)
+        if statement is None:
+            return False
+        for earlier in body.body:
+            if earlier is statement:
+                return False
+            if isinstance(earlier, cst.SimpleStatementLine) and any(
+                isinstance(small, cst.Import)
+                and any(
+                    alias.evaluated_name == module
+                    and (alias.evaluated_alias or alias.evaluated_name.split(".")[0]) == name
+                    for alias in small.names
+                )
+                for small in earlier.body
+            ):
+                return True
+        return False
+
+    def _module_may_hide_bindings(self, module: cst.Module) -> bool:
+        """Whether the module's text has any of what LibCST's scopes miss (searched once)."""
+        if self._hidden is None:
+            placed = self.get_metadata(Layout, module, None)
+            code = placed.code if isinstance(placed, PlacedModule) else module.code
+            self._hidden = _UNSEEN_BINDING.search(code) is not None
+        return self._hidden
 
     def _bindings(self, scope: cst.FunctionDef | cst.Lambda | cst.Module) -> _Bindings:
         found = self._binding_cache.get(scope)
@@ -481,6 +521,20 @@ class Fixer(AsyncContextTracker, _Transformer):
     def awaited(self, call: cst.Call) -> bool:
         """``await call(...)`` already (parentheses belong to the call in LibCST)."""
         return isinstance(self.parent(call), cst.Await)
+
+    def shown_in_fstring(self, node: cst.CSTNode) -> bool:
+        """``node`` is in the expression of an f-string ``{expr=}``, whose text is printed."""
+        child: cst.CSTNode = node
+        current = self.parent(node)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Lambda)):
+            if (
+                isinstance(current, cst.FormattedStringExpression)
+                and current.equal is not None
+                and child is current.expression
+            ):
+                return True
+            child, current = current, self.parent(current)
+        return False
 
     def contains(self, container: cst.CSTNode, node: cst.CSTNode) -> bool:
         """``node`` is ``container`` or inside it (climbing the parent links)."""
@@ -748,18 +802,43 @@ def _loop_for(roots: Collection[str]) -> str:
 
 
 def _top_level_roots(module: cst.Module) -> set[str]:
-    """Top-level package names imported by the module's own unconditional statements."""
+    """Top-level package names imported by the module's own unconditional statements.
+
+    The body of ``if __name__ == "__main__":`` counts too: a script that
+    imports trio there to run itself is a trio program.
+    """
     roots: set[str] = set()
+    statements: list[cst.CSTNode] = []
     for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, cst.If) and statement.orelse is None and _is_main_guard(statement.test):
+            body = statement.body
+            statements += body.body if isinstance(body, cst.IndentedBlock) else [body]
+        else:
+            statements.append(statement)
+    for line in statements:
+        if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             continue
-        for node in statement.body:
+        for node in line.body:
             if isinstance(node, cst.Import):
                 roots.update(alias.evaluated_name.split(".")[0] for alias in node.names)
             elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
                 name = cst.helpers.get_full_name_for_node(node.module) or ""
                 roots.add(name.split(".")[0])
     return roots
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Equal)
+    ):
+        return False
+    sides = (test.left, test.comparisons[0].comparator)
+    return any(isinstance(n, cst.Name) and n.value == "__name__" for n in sides) and any(
+        isinstance(n, cst.SimpleString) and n.evaluated_value == "__main__" for n in sides
+    )
 
 
 def nodes_of(container: cst.CSTNode, kind: type[CSTNodeT]) -> list[CSTNodeT]:

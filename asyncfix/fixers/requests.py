@@ -954,10 +954,15 @@ class RequestsFixer(Fixer):
         if self.get_metadata(Contexts, parent, ExpressionContext.LOAD) is not ExpressionContext.LOAD:
             raise Unfixable(call, f"the response's `.{attribute}` is assigned or deleted")
         where = self.async_context_of(parent)
+        if where.always is not None:
+            raise Unfixable(call, f"the response is used inside {where.always}")
         if attribute == "status_code":
             plan.replacements[parent] = _renamed("status")
         elif attribute in SAME_NAME and not called:
-            pass
+            if attribute == "headers" and self._mutated(parent):
+                raise Unfixable(
+                    call, "the response's headers are changed; aiohttp's are read-only"
+                )
         elif attribute == "raise_for_status" and called:
             assert isinstance(outer, cst.Call)
             if outer.args:
@@ -998,6 +1003,17 @@ class RequestsFixer(Fixer):
             reason = NO_EQUIVALENT.get(attribute, "it has no faithful aiohttp equivalent")
             raise Unfixable(call, f"the response's `.{attribute}` is used: {reason}")
 
+    def _mutated(self, value: cst.BaseExpression) -> bool:
+        """``value[k] = v``, ``del value[k]``, ``value.update(...)`` and the other mutating methods."""
+        outer = self.parent(value)
+        if isinstance(outer, cst.Subscript) and outer.value is value:
+            return self.get_metadata(Contexts, outer, ExpressionContext.LOAD) is not ExpressionContext.LOAD
+        return (
+            isinstance(outer, cst.Attribute)
+            and outer.value is value
+            and outer.attr.value in MUTATING_METHODS
+        )
+
     def _is_len_call(self, arg: cst.Arg) -> bool:
         holder = self.parent(arg)
         return (
@@ -1016,8 +1032,15 @@ class RequestsFixer(Fixer):
         if not any(r.call is call and r.streamed for r in plan.requests):
             raise Unfixable(
                 call,
-                "`iter_content()` without `stream=True`: requests cuts the downloaded body into "
-                "chunks of exactly `chunk_size`, aiohttp's `iter_chunked()` gives what has arrived",
+                "`iter_content()` without `stream=True`: requests has the whole body before the "
+                "loop starts, aiohttp would download it during the loop",
+            )
+        if not _chunk_agnostic(loop):
+            raise Unfixable(
+                call,
+                "the loop does more with each chunk than write it out (`f.write(chunk)`, "
+                "`h.update(chunk)`, `buf += chunk`): the chunks differ, aiohttp's `iter_chunked()` "
+                "gives what has arrived, up to `chunk_size`",
             )
         size: cst.BaseExpression | None = None
         for index, arg in enumerate(use.args):
@@ -1213,21 +1236,34 @@ class RequestsFixer(Fixer):
         connection that requests raised at the call.  ``await r.read()`` as the
         block's first statement downloads it there; later reads use the copy.
         """
+        guards: list[tuple[cst.BaseSuite, str]] = []  # (guarded body, how it catches)
         for try_node in nodes_of(plan.function.body, cst.Try):
-            catcher = next((h for h in try_node.handlers if self._catches_network_errors(h)), None)
-            if catcher is None:
-                continue
+            catcher = next(
+                (h for h in try_node.handlers if self._catches_network_errors(h.type)), None
+            )
+            if catcher is not None:
+                code = cst.Module([]).code_for_node(catcher.type) if catcher.type else ""
+                guards.append((try_node.body, f"`except {code}`".replace("`except `", "`except:`")))
+        for with_node in nodes_of(plan.function.body, cst.With):
+            for item in with_node.items:
+                call = item.item
+                if (
+                    isinstance(call, cst.Call)
+                    and {q.name for q in self.qualified_names(call.func)} == {"contextlib.suppress"}
+                    and any(self._catches_network_errors(a.value) for a in call.args)
+                ):
+                    guards.append((with_node.body, "`suppress(...)`"))
+        for guarded, how in guards:
             for read, call in plan.body_reads.items():
-                if not _contains(try_node.body, read) or _contains(try_node.body, call):
+                if not _contains(guarded, read) or _contains(guarded, call):
                     continue
                 request = next(r for r in plan.requests if r.call is call)
                 if request.streamed or request.preload:
                     continue
                 if request.form != "assign":
-                    code = cst.Module([]).code_for_node(catcher.type) if catcher.type else ""
                     raise Unfixable(
                         call,
-                        f"`except {code}` around a read of the body would catch network errors, "
+                        f"{how} around a read of the body would catch network errors, "
                         "which requests raised at the call; write `r = requests.get(...)` "
                         "instead of the `with`",
                     )
@@ -1278,12 +1314,12 @@ class RequestsFixer(Fixer):
             for q in self.qualified_names(node)
         )
 
-    def _catches_network_errors(self, handler: cst.ExceptHandler) -> bool:
-        """Whether ``handler`` may catch what a failed body read raises in aiohttp."""
-        if handler.type is None:
+    def _catches_network_errors(self, caught: cst.BaseExpression | None) -> bool:
+        """Whether ``except caught`` may catch what a failed body read raises in aiohttp."""
+        if caught is None:
             return True
-        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
-        parts = [e.value for e in kinds] if kinds is not None else [handler.type]
+        kinds = caught.elements if isinstance(caught, cst.Tuple) else None
+        parts = [e.value for e in kinds] if kinds is not None else [caught]
         for part in parts:
             names = self.qualified_names(part)
             if not names:
@@ -1800,6 +1836,75 @@ def _async_with(
         asynchronous=cst.Asynchronous(),
         leading_lines=leading,
     )
+
+
+MUTATING_METHODS = {
+    "update", "pop", "popitem", "setdefault", "clear", "add", "extend", "__setitem__", "__delitem__",
+}
+
+# Loop bodies that come to the same whatever the chunks: each chunk only
+# written, hashed or appended to something, in order.
+CHUNK_SINKS = {"write", "update", "extend", "feed"}
+
+
+def _chunk_agnostic(loop: cst.For) -> bool:
+    """``for chunk in ...:`` whose body only writes ``chunk`` out (``if chunk:`` around it allowed)."""
+    if not isinstance(loop.target, cst.Name) or loop.orelse is not None:
+        return False
+    name = loop.target.value
+
+    def only_chunk(node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value == name
+
+    def free_of_chunk(node: Node) -> bool:
+        return not any(n.value == name for n in nodes_of(node, cst.Name))
+
+    def sink(small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.AugAssign):
+            return (
+                isinstance(small.operator, cst.AddAssign)
+                and isinstance(small.target, cst.Name)
+                and small.target.value != name
+                and only_chunk(small.value)
+            )
+        if not isinstance(small, cst.Expr):
+            return False
+        value = small.value.expression if isinstance(small.value, cst.Await) else small.value
+        return (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in CHUNK_SINKS
+            and free_of_chunk(value.func.value)
+            and len(value.args) == 1
+            and value.args[0].keyword is None
+            and not value.args[0].star
+            and only_chunk(value.args[0].value)
+        )
+
+    def body_ok(body: cst.BaseSuite, guard_allowed: bool) -> bool:
+        statements: Sequence[cst.CSTNode]
+        if isinstance(body, cst.IndentedBlock):
+            statements = body.body
+        else:
+            assert isinstance(body, cst.SimpleStatementSuite)
+            statements = [cst.SimpleStatementLine(body=body.body)]
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                if not all(sink(small) for small in statement.body):
+                    return False
+            elif (
+                guard_allowed
+                and isinstance(statement, cst.If)
+                and only_chunk(statement.test)
+                and statement.orelse is None
+            ):
+                if not body_ok(statement.body, guard_allowed=False):
+                    return False
+            else:
+                return False
+        return True
+
+    return body_ok(loop.body, guard_allowed=True)
 
 
 def _preload(name: str) -> cst.SimpleStatementLine:

@@ -90,8 +90,12 @@ class SleepFixer(Fixer):
             return f"the delay is infinite: `time.sleep()` raises OverflowError, {sleep} sleeps forever"
         if self.loop == "trio":
             return None  # trio.sleep raises ValueError for a negative delay too
+        if value is not None and math.isinf(value):
+            return f"the delay is -inf: `time.sleep()` raises OverflowError, {sleep} returns at once"
         if value is not None and value < 0:
             return f"the delay is negative: `time.sleep()` raises ValueError, {sleep} returns at once"
+        if value is not None:
+            return None  # a delay known to be fine: no handler can see a ValueError from it
         catcher = self._value_error_caught(call)
         if catcher is not None:
             return (

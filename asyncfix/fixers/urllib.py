@@ -32,6 +32,7 @@ from libcst.metadata import Assignment, QualifiedNameSource
 from ..scope import Frame
 from . import (
     Fixer,
+    Layout,
     Scopes,
     add_needed_import,
     name_used,
@@ -142,6 +143,10 @@ class UrlopenFixer(Fixer):
         where = self.async_context()
         if where.blocker is not None:
             return f"it is inside {where.blocker}"
+        if self.loop != "asyncio":
+            return f"aiohttp runs only on asyncio and this module uses {self.loop}"
+        if self.loop_problem is not None:
+            return self.loop_problem
         if any(frame is Frame.COMPREHENSION for frame in self.frames):
             return "it is inside a comprehension: one session would serve every request"
         if self.awaited(call):
@@ -343,7 +348,11 @@ class UrlopenFixer(Fixer):
             problem = self._map_use(access.node, node.body, plan)
             if problem is not None:
                 return None, problem
-        if len(plan.reads) > 1:
+        if any(
+            not self._exclusive(first, second)
+            for index, first in enumerate(plan.reads)
+            for second in plan.reads[index + 1 :]
+        ):
             return None, (
                 "the body is read more than once: urllib gives it once then `b\"\"`, "
                 "aiohttp's `read()` gives it every time"
@@ -355,6 +364,42 @@ class UrlopenFixer(Fixer):
                     "aiohttp's `read()` gives it every time (the loop would not end)"
                 )
         return plan, None
+
+    def _exclusive(self, first: cst.CSTNode, second: cst.CSTNode) -> bool:
+        """At most one of two reads runs: other branches of an ``if``, or one ends in ``return``."""
+        for read in (first, second):
+            statement = self.parent(read)
+            while statement is not None and not isinstance(statement, cst.BaseSmallStatement):
+                statement = self.parent(statement)
+            if isinstance(statement, (cst.Return, cst.Raise)):
+                # the read ends the function; the other one can only come before it
+                other = second if read is first else first
+                after = self.get_metadata(Layout, other).start
+                end = self.get_metadata(Layout, read).end
+                if (after.line, after.column) >= (end.line, end.column) and not any(
+                    isinstance(node, (cst.Try, cst.TryStar))
+                    and node.finalbody is not None
+                    and self.contains(node.finalbody, other)
+                    for node in self._ancestors(read)
+                ):
+                    return True
+        branch = self.parent(first)
+        while branch is not None:
+            if isinstance(branch, cst.If) and branch.orelse is not None:
+                arms = (branch.body, branch.orelse)
+                inside = [arm for arm in arms if self.contains(arm, first)]
+                if inside and not self.contains(inside[0], second) and self.contains(branch, second):
+                    return not self.contains(branch.test, second)
+            branch = self.parent(branch)
+        return False
+
+    def _ancestors(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        found: list[cst.CSTNode] = []
+        current = self.parent(node)
+        while current is not None:
+            found.append(current)
+            current = self.parent(current)
+        return found
 
     def _in_loop(self, node: cst.CSTNode, block: cst.With) -> bool:
         """``node`` may run more than once for one run of ``block``."""
@@ -374,6 +419,8 @@ class UrlopenFixer(Fixer):
             Scopes, plan.call, None
         ):
             return f"`{plan.response}` is used in a nested function, lambda or comprehension"
+        if self.shown_in_fstring(use):
+            return f"`{plan.response}` is used inside an f-string `=` expression (its source text is printed)"
         parent = self.parent(use)
         if isinstance(parent, cst.Arg):
             return self._json_load(parent, plan)

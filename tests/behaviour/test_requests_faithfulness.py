@@ -64,6 +64,18 @@ CASE_LIST = [
         lambda env: ("raised", "body cut short"),
     ),
     case(
+        "stream=True + iter_content() joined into one body",
+        "faithfulness", "streamed_download",
+        lambda env: (env.base,),
+        lambda env: b"xxxxx",
+    ),
+    case(
+        "stream=True + iter_content() chunks kept apart: requests' are full, aiohttp's are what arrived",
+        "faithfulness", "streamed_chunk_sizes",
+        lambda env: (env.base,),
+        lambda env: [2, 2, 1],
+    ),
+    case(
         ".json() of an empty body raises",
         "faithfulness", "empty_json_body",
         lambda env: (env.base,),

@@ -89,3 +89,22 @@ async def json_or_fallback_on_a_cut_body(base):
         return r.json()
     except Exception:
         return "fallback"
+
+
+async def streamed_download(base):
+    # aiohttp's iter_chunked() gives what has arrived (1 byte at a time here),
+    # requests' iter_content() full chunks: the same body once joined.
+    r = requests.get(f"{base}/probe/drip?chunks=5&every=0.05", stream=True, timeout=5)
+    body = b""
+    for chunk in r.iter_content(chunk_size=2):
+        body += chunk
+    return body
+
+
+async def streamed_chunk_sizes(base):
+    # The chunks themselves differ: requests [2, 2, 1], aiohttp [1, 1, 1, 1, 1].
+    r = requests.get(f"{base}/probe/drip?chunks=5&every=0.05", stream=True, timeout=5)
+    sizes = []
+    for chunk in r.iter_content(chunk_size=2):
+        sizes.append(chunk)
+    return [len(chunk) for chunk in sizes]
