@@ -232,9 +232,9 @@ class HttpxFixer(Fixer):
             and not all(_plain(a.value) for a in kept)
         ):
             return "the client's arguments would be evaluated before the request's"
-        # A name, a dotted name or a literal reads the same value earlier (unless
-        # the code before rebinds it, which nothing in a statement usually does).
-        if moved and not all(_plain(a.value) for a in moved):
+        # Only a constant is the same whenever it is evaluated: a name may hold a
+        # dict that a call before it fills (`cookies=COOKIES` after `await login()`).
+        if moved and not all(_inert(a.value) for a in moved):
             last = max(call.args.index(a) for a in moved)
             earlier = [a for a in call.args[:last] if a not in moved]
             if not _evaluated_first(statement, call) or any(
@@ -725,6 +725,14 @@ class HttpxFixer(Fixer):
         if isinstance(func, cst.Name) and func not in self._forgotten:
             self._forgotten.add(func)
             remove_unused_import_by_node(self.context, func)
+
+
+def _inert(node: cst.BaseExpression) -> bool:
+    """A constant a client argument can be given at any time: a number, ``True``,
+    ``False`` or ``None`` (a string may be a file to load or a URL to parse)."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    return isinstance(node, cst.Name) and node.value in ("None", "True", "False")
 
 
 def _plain(node: cst.BaseExpression) -> bool:

@@ -959,9 +959,11 @@ class RequestsFixer(Fixer):
         if attribute == "status_code":
             plan.replacements[parent] = _renamed("status")
         elif attribute in SAME_NAME and not called:
-            if attribute == "headers" and self._mutated(parent):
+            if attribute == "headers" and not self._headers_read(parent):
                 raise Unfixable(
-                    call, "the response's headers are changed; aiohttp's are read-only"
+                    call,
+                    "the response's headers are used other than read (`r.headers[k]`, `.get()`, "
+                    "`in`, `.items()`); aiohttp's are a read-only `CIMultiDictProxy`",
                 )
         elif attribute == "raise_for_status" and called:
             assert isinstance(outer, cst.Call)
@@ -1003,16 +1005,38 @@ class RequestsFixer(Fixer):
             reason = NO_EQUIVALENT.get(attribute, "it has no faithful aiohttp equivalent")
             raise Unfixable(call, f"the response's `.{attribute}` is used: {reason}")
 
-    def _mutated(self, value: cst.BaseExpression) -> bool:
-        """``value[k] = v``, ``del value[k]``, ``value.update(...)`` and the other mutating methods."""
-        outer = self.parent(value)
-        if isinstance(outer, cst.Subscript) and outer.value is value:
-            return self.get_metadata(Contexts, outer, ExpressionContext.LOAD) is not ExpressionContext.LOAD
-        return (
-            isinstance(outer, cst.Attribute)
-            and outer.value is value
-            and outer.attr.value in MUTATING_METHODS
-        )
+    def _headers_read(self, headers: cst.BaseExpression) -> bool:
+        """``r.headers`` only read: ``[k]``, ``.get()``, ``.items()``..., ``k in``, ``len()``, ``dict()``.
+
+        Anything else (stored in a name, passed on, changed) may meet what
+        aiohttp's read-only ``CIMultiDictProxy`` does not have.
+        """
+        outer = self.parent(headers)
+        if isinstance(outer, cst.Subscript) and outer.value is headers:
+            return self.get_metadata(Contexts, outer, ExpressionContext.LOAD) is ExpressionContext.LOAD
+        if isinstance(outer, cst.Attribute) and outer.value is headers:
+            called = self.parent(outer)
+            return (
+                outer.attr.value in HEADER_READS
+                and isinstance(called, cst.Call)
+                and called.func is outer
+            )
+        if isinstance(outer, cst.ComparisonTarget) and isinstance(
+            outer.operator, (cst.In, cst.NotIn)
+        ):
+            return True
+        if isinstance(outer, cst.Arg) and not outer.star and outer.keyword is None:
+            holder = self.parent(outer)
+            return (
+                isinstance(holder, cst.Call)
+                and len(holder.args) == 1
+                and isinstance(holder.func, cst.Name)
+                and holder.func.value in ("len", "dict")
+                and all(
+                    q.source is QualifiedNameSource.BUILTIN for q in self.qualified_names(holder.func)
+                )
+            )
+        return False
 
     def _is_len_call(self, arg: cst.Arg) -> bool:
         holder = self.parent(arg)
@@ -1035,7 +1059,7 @@ class RequestsFixer(Fixer):
                 "`iter_content()` without `stream=True`: requests has the whole body before the "
                 "loop starts, aiohttp would download it during the loop",
             )
-        if not _chunk_agnostic(loop):
+        if not _chunk_agnostic(loop, plan.function):
             raise Unfixable(
                 call,
                 "the loop does more with each chunk than write it out (`f.write(chunk)`, "
@@ -1838,26 +1862,34 @@ def _async_with(
     )
 
 
-MUTATING_METHODS = {
-    "update", "pop", "popitem", "setdefault", "clear", "add", "extend", "__setitem__", "__delitem__",
-}
+# What requests' CaseInsensitiveDict and aiohttp's CIMultiDictProxy both read the same way.
+HEADER_READS = {"get", "items", "keys", "values"}
 
 # Loop bodies that come to the same whatever the chunks: each chunk only
 # written, hashed or appended to something, in order.
 CHUNK_SINKS = {"write", "update", "extend", "feed"}
 
 
-def _chunk_agnostic(loop: cst.For) -> bool:
-    """``for chunk in ...:`` whose body only writes ``chunk`` out (``if chunk:`` around it allowed)."""
+def _chunk_agnostic(loop: cst.For, function: cst.FunctionDef) -> bool:
+    """``for chunk in ...:`` whose body only writes ``chunk`` out (``if chunk:`` around it allowed).
+
+    ``chunk`` must not be read anywhere else in ``function`` (after the loop
+    it would be the last chunk, which differs).
+    """
     if not isinstance(loop.target, cst.Name) or loop.orelse is not None:
         return False
     name = loop.target.value
+    if any(n.value == name and not _contains(loop, n) for n in nodes_of(function.body, cst.Name)):
+        return False
 
     def only_chunk(node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Name) and node.value == name
 
-    def free_of_chunk(node: Node) -> bool:
-        return not any(n.value == name for n in nodes_of(node, cst.Name))
+    def plain_receiver(node: cst.BaseExpression) -> bool:
+        """A name or a dotted name (no call, subscript or walrus: nothing that runs per chunk)."""
+        if isinstance(node, cst.Name):
+            return node.value != name
+        return isinstance(node, cst.Attribute) and plain_receiver(node.value)
 
     def sink(small: cst.BaseSmallStatement) -> bool:
         if isinstance(small, cst.AugAssign):
@@ -1874,7 +1906,7 @@ def _chunk_agnostic(loop: cst.For) -> bool:
             isinstance(value, cst.Call)
             and isinstance(value.func, cst.Attribute)
             and value.func.attr.value in CHUNK_SINKS
-            and free_of_chunk(value.func.value)
+            and plain_receiver(value.func.value)
             and len(value.args) == 1
             and value.args[0].keyword is None
             and not value.args[0].star

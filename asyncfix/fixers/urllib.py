@@ -349,7 +349,7 @@ class UrlopenFixer(Fixer):
             if problem is not None:
                 return None, problem
         if any(
-            not self._exclusive(first, second)
+            not self._exclusive(first, second, node)
             for index, first in enumerate(plan.reads)
             for second in plan.reads[index + 1 :]
         ):
@@ -365,24 +365,26 @@ class UrlopenFixer(Fixer):
                 )
         return plan, None
 
-    def _exclusive(self, first: cst.CSTNode, second: cst.CSTNode) -> bool:
-        """At most one of two reads runs: other branches of an ``if``, or one ends in ``return``."""
+    def _exclusive(self, first: cst.CSTNode, second: cst.CSTNode, block: cst.With) -> bool:
+        """At most one of two reads runs: other branches of an ``if``, or one is a ``return``'s value.
+
+        ``return r.read()`` (or ``return json.load(r)``), with no ``try`` or
+        ``with`` between it and the response's block that could go on after
+        it, ends the function: a read below it never runs after it.
+        """
         for read in (first, second):
             statement = self.parent(read)
-            while statement is not None and not isinstance(statement, cst.BaseSmallStatement):
-                statement = self.parent(statement)
-            if isinstance(statement, (cst.Return, cst.Raise)):
-                # the read ends the function; the other one can only come before it
-                other = second if read is first else first
-                after = self.get_metadata(Layout, other).start
-                end = self.get_metadata(Layout, read).end
-                if (after.line, after.column) >= (end.line, end.column) and not any(
-                    isinstance(node, (cst.Try, cst.TryStar))
-                    and node.finalbody is not None
-                    and self.contains(node.finalbody, other)
-                    for node in self._ancestors(read)
-                ):
-                    return True
+            other = second if read is first else first
+            if not (isinstance(statement, cst.Return) and statement.value is read):
+                continue
+            after = self.get_metadata(Layout, other).start
+            end = self.get_metadata(Layout, statement).end
+            if (after.line, after.column) < (end.line, end.column):
+                continue
+            between = self._ancestors(statement)
+            between = between[: between.index(block)] if block in between else between
+            if not any(isinstance(node, (cst.Try, cst.TryStar, cst.With)) for node in between):
+                return True
         branch = self.parent(first)
         while branch is not None:
             if isinstance(branch, cst.If) and branch.orelse is not None:
