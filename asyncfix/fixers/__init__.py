@@ -363,6 +363,7 @@ class Fixer(AsyncContextTracker, _Transformer):
         self._loop_problem: str | None = None
         self._binding_cache: dict[cst.CSTNode, _Bindings] = {}
         self._hidden: bool | None = None  # see _module_may_hide_bindings
+        self._function_name_cache: dict[cst.CSTNode, frozenset[str]] = {}
         self.enabled = enabled_codes(settings)
 
     # -- module-wide facts ---------------------------------------------------
@@ -521,6 +522,38 @@ class Fixer(AsyncContextTracker, _Transformer):
     def awaited(self, call: cst.Call) -> bool:
         """``await call(...)`` already (parentheses belong to the call in LibCST)."""
         return isinstance(self.parent(call), cst.Await)
+
+    def fresh_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
+        """The first of ``candidates`` (then ``candidate_2``, ...) the function around ``node`` does not use.
+
+        Not bound or read in its scope (or seen from it), and not named
+        anywhere in the function, nested scopes included: a comprehension or
+        a nested function reading a global of that name would see the new
+        binding instead.
+        """
+        taken = self._function_names(node)
+        if isinstance(node, cst.SimpleStatementLine):
+            node = node.body[0]
+        scope = self.get_metadata(Scopes, node, None)
+        for number in range(1, 100):
+            for candidate in candidates:
+                name = candidate if number == 1 else f"{candidate}_{number}"
+                if name not in taken and (scope is None or not name_used(scope, name)):
+                    return name
+        raise ValueError(f"no free name like {candidates[0]!r} in this function")
+
+    def _function_names(self, node: cst.CSTNode) -> frozenset[str]:
+        """Every identifier the function around ``node`` mentions (nested scopes included)."""
+        function = self.parent(node)
+        while function is not None and not isinstance(function, cst.FunctionDef):
+            function = self.parent(function)
+        if function is None:
+            return frozenset()
+        names = self._function_name_cache.get(function)
+        if names is None:
+            names = frozenset(n.value for n in nodes_of(function, cst.Name))
+            self._function_name_cache[function] = names
+        return names
 
     def shown_in_fstring(self, node: cst.CSTNode) -> bool:
         """``node`` is in the expression of an f-string ``{expr=}``, whose text is printed."""
@@ -873,16 +906,6 @@ def name_used(scope: Scope, name: str) -> bool:
     return any(
         isinstance(access.node, cst.Name) and access.node.value == name for access in scope.accesses
     )
-
-
-def free_name(scope: Scope | None, candidates: tuple[str, ...]) -> str:
-    """The first of ``candidates`` (then ``candidate_2``, ...) that ``scope`` neither binds nor reads."""
-    for number in range(1, 100):
-        for candidate in candidates:
-            name = candidate if number == 1 else f"{candidate}_{number}"
-            if scope is None or not name_used(scope, name):
-                return name
-    raise ValueError(f"no free name like {candidates[0]!r} in this scope")
 
 
 def union_members(node: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -39,7 +39,6 @@ from . import (
     Layout,
     Scopes,
     add_needed_import,
-    name_used,
     nodes_of,
     register,
     remove_unused_import_by_node,
@@ -92,7 +91,6 @@ class HttpxFixer(Fixer):
         self._planned: dict[cst.SimpleStatementLine, list[tuple[cst.Call, str, list[cst.Arg]]]] = {}
         self._clients: dict[Assignment, str | None] = {}  # client binding -> why not (None: ok)
         self._forgotten: set[cst.CSTNode] = set()
-        self._names: dict[cst.FunctionDef, frozenset[str]] = {}
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
@@ -403,34 +401,8 @@ class HttpxFixer(Fixer):
         )
 
     def _client_name(self, statement: cst.SimpleStatementLine) -> str:
-        """``client``, unless the function already uses that name.
-
-        Used: bound or read in the function's scope, or seen from it, or named
-        anywhere in the function, nested scopes included (a comprehension or
-        a nested function reading a global ``client`` would see the new
-        binding instead).
-        """
-        scope = self.get_metadata(Scopes, statement.body[0], None)
-        taken = self._function_names(statement)
-        for number in range(1, 100):
-            for candidate in CLIENT_NAMES:
-                name = candidate if number == 1 else f"{candidate}_{number}"
-                if name not in taken and (scope is None or not name_used(scope, name)):
-                    return name
-        raise ValueError("no free name like 'client' in this function")
-
-    def _function_names(self, node: cst.CSTNode) -> frozenset[str]:
-        """Every identifier the function around ``node`` mentions (nested scopes included)."""
-        function = self.parent(node)
-        while function is not None and not isinstance(function, cst.FunctionDef):
-            function = self.parent(function)
-        if function is None:
-            return frozenset()
-        names = self._names.get(function)
-        if names is None:
-            names = frozenset(n.value for n in nodes_of(function, cst.Name))
-            self._names[function] = names
-        return names
+        """``client``, unless the function already uses that name (:meth:`Fixer.fresh_name`)."""
+        return self.fresh_name(statement, CLIENT_NAMES)
 
     # -- methods of an httpx.Client ----------------------------------------
 

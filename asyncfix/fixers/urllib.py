@@ -35,7 +35,6 @@ from . import (
     Layout,
     Scopes,
     add_needed_import,
-    name_used,
     nodes_of,
     register,
     remove_unused_import_by_node,
@@ -73,7 +72,6 @@ class UrlopenFixer(Fixer):
         self._by_with: dict[cst.CSTNode, Plan] = {}
         self._replacements: dict[cst.CSTNode, Replace] = {}
         self._conflicts: set[cst.CSTNode] = set()
-        self._names: dict[cst.CSTNode, frozenset[str]] = {}
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
         self._statements.append(node)
@@ -342,7 +340,7 @@ class UrlopenFixer(Fixer):
         bindings = [a for a in scope.assignments[name.value] if isinstance(a, Assignment)]
         if len(bindings) != 1 or bindings[0].node is not name:
             return None, f"the name `{name.value}` is bound more than once"
-        session = self._free_name(node, ("session", "http_session", "aiohttp_session"))
+        session = self.fresh_name(node, ("session", "http_session", "aiohttp_session"))
         plan = Plan(call, *self._url_timeout(call), response=name.value, session=session)
         for access in bindings[0].references:
             problem = self._map_use(access.node, node.body, plan)
@@ -540,8 +538,8 @@ class UrlopenFixer(Fixer):
             )
         if len(statement.body) != 1 or not isinstance(self.parent(statement), cst.IndentedBlock):
             return None, "the statement shares its line with another"
-        response = self._free_name(statement, ("resp", "response", "http_response"))
-        session = self._free_name(statement, ("session", "http_session", "aiohttp_session"))
+        response = self.fresh_name(statement, ("resp", "response", "http_response"))
+        session = self.fresh_name(statement, ("session", "http_session", "aiohttp_session"))
         plan = Plan(call, *self._url_timeout(call), response=response, session=session)
         parent = self.parent(call)
         if isinstance(parent, cst.Arg):
@@ -637,35 +635,6 @@ class UrlopenFixer(Fixer):
         if reference == "aiohttp":
             add_needed_import(self.context, "aiohttp")
         return reference
-
-    def _free_name(self, node: cst.CSTNode, candidates: tuple[str, ...]) -> str:
-        """The first of ``candidates`` (then ``candidate_2``, ...) the function does not use:
-        not bound or read in its scope (or seen from it), and not named anywhere in the
-        function, nested scopes included (a comprehension or nested function reading a
-        global of that name would see the new binding instead)."""
-        taken = self._function_names(node)
-        if isinstance(node, cst.SimpleStatementLine):
-            node = node.body[0]
-        scope = self.get_metadata(Scopes, node, None)
-        for number in range(1, 100):
-            for candidate in candidates:
-                name = candidate if number == 1 else f"{candidate}_{number}"
-                if name not in taken and (scope is None or not name_used(scope, name)):
-                    return name
-        raise ValueError(f"no free name like {candidates[0]!r} in this function")
-
-    def _function_names(self, node: cst.CSTNode) -> frozenset[str]:
-        """Every identifier the function around ``node`` mentions (nested scopes included)."""
-        function = self.parent(node)
-        while function is not None and not isinstance(function, cst.FunctionDef):
-            function = self.parent(function)
-        if function is None:
-            return frozenset()
-        names = self._names.get(function)
-        if names is None:
-            names = frozenset(n.value for n in nodes_of(function, cst.Name))
-            self._names[function] = names
-        return names
 
 
 def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
