@@ -1006,10 +1006,13 @@ class RequestsFixer(Fixer):
             raise Unfixable(call, f"the response's `.{attribute}` is used: {reason}")
 
     def _headers_read(self, headers: cst.BaseExpression) -> bool:
-        """``r.headers`` only read: ``[k]``, ``.get()``, ``.items()``..., ``k in``, ``len()``, ``dict()``.
+        """``r.headers`` only looked up: ``[k]``, ``.get(...)``, ``k in``.
 
-        Anything else (stored in a name, passed on, changed) may meet what
-        aiohttp's read-only ``CIMultiDictProxy`` does not have.
+        Anything else (stored in a name, passed on, changed, iterated,
+        counted) may meet what aiohttp's read-only ``CIMultiDictProxy`` does
+        not have, or lists a repeated header once per copy where requests
+        joins the copies.  (A repeated header looked up by name still
+        differs: README, What stays different.)
         """
         outer = self.parent(headers)
         if isinstance(outer, cst.Subscript) and outer.value is headers:
@@ -1021,22 +1024,13 @@ class RequestsFixer(Fixer):
                 and isinstance(called, cst.Call)
                 and called.func is outer
             )
-        if isinstance(outer, cst.ComparisonTarget) and isinstance(
-            outer.operator, (cst.In, cst.NotIn)
-        ):
-            return True
-        if isinstance(outer, cst.Arg) and not outer.star and outer.keyword is None:
-            holder = self.parent(outer)
-            return (
-                isinstance(holder, cst.Call)
-                and len(holder.args) == 1
-                and isinstance(holder.func, cst.Name)
-                and holder.func.value in ("len", "dict")
-                and all(
-                    q.source is QualifiedNameSource.BUILTIN for q in self.qualified_names(holder.func)
-                )
-            )
-        return False
+        comparison = self.parent(outer) if isinstance(outer, cst.ComparisonTarget) else None
+        return (
+            isinstance(outer, cst.ComparisonTarget)
+            and isinstance(outer.operator, (cst.In, cst.NotIn))
+            and isinstance(comparison, cst.Comparison)
+            and len(comparison.comparisons) == 1  # not `k in r.headers == d`
+        )
 
     def _is_len_call(self, arg: cst.Arg) -> bool:
         holder = self.parent(arg)
@@ -1862,8 +1856,9 @@ def _async_with(
     )
 
 
-# What requests' CaseInsensitiveDict and aiohttp's CIMultiDictProxy both read the same way.
-HEADER_READS = {"get", "items", "keys", "values"}
+# Lookups by name, which requests' CaseInsensitiveDict and aiohttp's
+# CIMultiDictProxy both answer (but for repeated headers: README).
+HEADER_READS = {"get"}
 
 # Loop bodies that come to the same whatever the chunks: each chunk only
 # written, hashed or appended to something, in order.
@@ -1886,10 +1881,8 @@ def _chunk_agnostic(loop: cst.For, function: cst.FunctionDef) -> bool:
         return isinstance(node, cst.Name) and node.value == name
 
     def plain_receiver(node: cst.BaseExpression) -> bool:
-        """A name or a dotted name (no call, subscript or walrus: nothing that runs per chunk)."""
-        if isinstance(node, cst.Name):
-            return node.value != name
-        return isinstance(node, cst.Attribute) and plain_receiver(node.value)
+        """A bare name: no call, subscript, walrus or attribute (a property) that runs per chunk."""
+        return isinstance(node, cst.Name) and node.value != name
 
     def sink(small: cst.BaseSmallStatement) -> bool:
         if isinstance(small, cst.AugAssign):
