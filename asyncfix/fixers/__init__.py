@@ -555,6 +555,29 @@ class Fixer(AsyncContextTracker, _Transformer):
             self._function_name_cache[function] = names
         return names
 
+    def assigned_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The value of ``name = <value>``, when that is the only binding of ``name`` in reach."""
+        scope = self.get_metadata(Scopes, name, None)
+        assignments = list(scope[name.value]) if scope is not None else []
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return None
+        target = self.parent(assignments[0].node)
+        statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement.value
+        return None
+
+    def suppressed(self, item: cst.WithItem) -> list[cst.BaseExpression] | None:
+        """The exceptions of a ``with contextlib.suppress(...)`` item (None: another item)."""
+        call = item.item
+        if not (
+            isinstance(call, cst.Call)
+            and is_dotted_name(call.func)
+            and {q.name for q in self.qualified_names(call.func)} == {"contextlib.suppress"}
+        ):
+            return None
+        return [part for arg in call.args for part in exception_parts(arg.value)]
+
     def shown_in_fstring(self, node: cst.CSTNode) -> bool:
         """``node`` is in the expression of an f-string ``{expr=}``, whose text is printed."""
         child: cst.CSTNode = node
@@ -897,6 +920,15 @@ def is_dotted_name(node: cst.BaseExpression) -> bool:
     while isinstance(node, cst.Attribute):
         node = node.value
     return isinstance(node, cst.Name)
+
+
+def exception_parts(caught: cst.BaseExpression | None) -> list[cst.BaseExpression]:
+    """The classes ``except caught`` names: a tuple's elements, else ``caught`` (none for ``except:``)."""
+    if caught is None:
+        return []
+    if isinstance(caught, cst.Tuple):
+        return [element.value for element in caught.elements]
+    return [caught]
 
 
 def name_used(scope: Scope, name: str) -> bool:

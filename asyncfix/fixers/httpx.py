@@ -288,14 +288,8 @@ class HttpxFixer(Fixer):
         bound = assignments[0].node
         if isinstance(bound, cst.FunctionDef):
             return bound.asynchronous is None  # a coroutine function returns no request
-        target = self.parent(bound)
-        statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
-        return (
-            isinstance(statement, cst.Assign)
-            and len(statement.targets) == 1
-            and statement.targets[0].target is bound
-            and self._same_auth(statement.value, depth + 1)
-        )
+        assigned = self.assigned_value(value)
+        return assigned is not None and self._same_auth(assigned, depth + 1)
 
     def _conditional(self, node: cst.CSTNode, statement: cst.CSTNode) -> bool:
         """``node`` runs only sometimes within ``statement`` (``and``/``or``/``if``-``else``)."""

@@ -31,6 +31,7 @@ from . import (
     Layout,
     Scopes,
     add_needed_import,
+    exception_parts,
     nodes_of,
     register,
     remove_unused_import_by_node,
@@ -491,7 +492,7 @@ class RequestsFixer(Fixer):
         value = arg.value
         call = request.call
         if key in ("params", "data", "headers"):
-            literal = self._bound_value(value) if isinstance(value, cst.Name) else value
+            literal = self.assigned_value(value) if isinstance(value, cst.Name) else value
             if isinstance(literal, cst.Dict):
                 self._check_literal_values(call, key, literal)
             if key == "params" and (
@@ -728,7 +729,7 @@ class RequestsFixer(Fixer):
         if _is_constant(value, "None"):
             return _call(factory, [_kw("total", value)])
         if isinstance(value, (cst.Integer, cst.Float)) or (
-            isinstance(value, cst.Name) and isinstance(self._bound_value(value), (cst.Integer, cst.Float))
+            isinstance(value, cst.Name) and isinstance(self.assigned_value(value), (cst.Integer, cst.Float))
         ):
             # The value is written twice: it must be cheap and side-effect free.
             return _call(factory, [_kw("sock_connect", value), _kw("sock_read", value)])
@@ -737,17 +738,6 @@ class RequestsFixer(Fixer):
             "`timeout=` must be a number, `None`, a `(connect, read)` tuple or a name bound "
             "once to a number (a tuple behind a name cannot be told from a number)",
         )
-
-    def _bound_value(self, name: cst.Name) -> cst.BaseExpression | None:
-        """The value of ``name = <value>``, when that is its only binding."""
-        scope = self.get_metadata(Scopes, name, None)
-        bindings = list(scope[name.value]) if scope is not None else []
-        node = _binding_node(bindings[0]) if len(bindings) == 1 else None
-        target = self.parent(node) if node is not None else None
-        assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
-        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
-            return assign.value
-        return None
 
     def _proxy(self, call: cst.Call, value: cst.BaseExpression) -> cst.BaseExpression:
         if isinstance(value, cst.Dict):
@@ -1264,12 +1254,7 @@ class RequestsFixer(Fixer):
                 guards.append((try_node.body, f"`except {code}`".replace("`except `", "`except:`")))
         for with_node in nodes_of(plan.function.body, cst.With):
             for item in with_node.items:
-                call = item.item
-                if (
-                    isinstance(call, cst.Call)
-                    and {q.name for q in self.qualified_names(call.func)} == {"contextlib.suppress"}
-                    and any(self._catches_network_errors(a.value) for a in call.args)
-                ):
+                if any(self._catches_network_errors(part) for part in self.suppressed(item) or ()):
                     guards.append((with_node.body, "`suppress(...)`"))
         for guarded, how in guards:
             for read, call in plan.body_reads.items():
@@ -1336,9 +1321,7 @@ class RequestsFixer(Fixer):
         """Whether ``except caught`` may catch what a failed body read raises in aiohttp."""
         if caught is None:
             return True
-        kinds = caught.elements if isinstance(caught, cst.Tuple) else None
-        parts = [e.value for e in kinds] if kinds is not None else [caught]
-        for part in parts:
+        for part in exception_parts(caught):
             names = self.qualified_names(part)
             if not names:
                 return True
@@ -1396,8 +1379,7 @@ class RequestsFixer(Fixer):
     ) -> tuple[set[str], set[tuple[str, str]]]:
         """Plan one handler; return the requests exceptions it named and what they became."""
         assert handler.type is not None
-        kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else None
-        parts = [e.value for e in kinds] if kinds is not None else [handler.type]
+        parts = exception_parts(handler.type)
         mapped: list[tuple[str, str]] = []
         named: set[str] = set()
         became: set[tuple[str, str]] = set()

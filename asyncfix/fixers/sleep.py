@@ -7,7 +7,15 @@ import math
 import libcst as cst
 from libcst.metadata import BaseAssignment, QualifiedNameSource
 
-from . import Fixer, Scopes, add_needed_import, is_dotted_name, register, remove_unused_import_by_node
+from . import (
+    Fixer,
+    Scopes,
+    add_needed_import,
+    exception_parts,
+    is_dotted_name,
+    register,
+    remove_unused_import_by_node,
+)
 
 TARGET = "time.sleep"
 
@@ -147,23 +155,23 @@ class SleepFixer(Fixer):
             current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
         ):
             if isinstance(current, (cst.Try, cst.TryStar)) and child is current.body:
-                if any(self._names_value_error(handler.type) for handler in current.handlers):
+                if any(
+                    self._names_value_error(part)
+                    for handler in current.handlers
+                    for part in exception_parts(handler.type)
+                ):
                     return "a `try`"
             if isinstance(current, cst.With) and any(
-                isinstance(item.item, cst.Call)
-                and is_dotted_name(item.item.func)
-                and {q.name for q in self.qualified_names(item.item.func)} == {"contextlib.suppress"}
-                and any(self._names_value_error(arg.value) for arg in item.item.args)
+                self._names_value_error(part)
                 for item in current.items
+                for part in self.suppressed(item) or ()
             ):
                 return "a `with suppress(...)`"
             child, current = current, self.parent(current)
         return None
 
-    def _names_value_error(self, node: cst.BaseExpression | None) -> bool:
+    def _names_value_error(self, node: cst.BaseExpression) -> bool:
         """``ValueError``, or a tuple holding it."""
-        if node is None:
-            return False
         if isinstance(node, cst.Tuple):
             return any(self._names_value_error(element.value) for element in node.elements)
         return is_dotted_name(node) and "builtins.ValueError" in {

@@ -259,10 +259,9 @@ class UrlopenFixer(Fixer):
                     isinstance(annotation.annotation, cst.Name)
                     and annotation.annotation.value == "str"
                 )
-            target = self.parent(bound)
-            statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                return self._is_text(statement.value, depth + 1)
+            assigned = self.assigned_value(node)
+            if assigned is not None:
+                return self._is_text(assigned, depth + 1)
         return False
 
     def _scheme(self, url: cst.BaseExpression) -> str | None:
@@ -313,13 +312,9 @@ class UrlopenFixer(Fixer):
             left, _ = self._literal_start(node.func.value, depth)
             return left.split("{")[0].split("}")[0], False
         if isinstance(node, cst.Name) and depth < 3:
-            scope = self.get_metadata(Scopes, node, None)
-            assignments = list(scope[node.value]) if scope is not None else []
-            if len(assignments) == 1 and isinstance(assignments[0], Assignment):
-                target = self.parent(assignments[0].node)
-                statement = self.parent(target) if isinstance(target, cst.AssignTarget) else None
-                if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                    return self._literal_start(statement.value, depth + 1)
+            assigned = self.assigned_value(node)
+            if assigned is not None:
+                return self._literal_start(assigned, depth + 1)
         return "", False
 
     # -- with urlopen(url) as r: ---------------------------------------------
