@@ -579,7 +579,11 @@ class Fixer(AsyncContextTracker, _Transformer):
         return [part for arg in call.args for part in exception_parts(arg.value)]
 
     def shown_in_fstring(self, node: cst.CSTNode) -> bool:
-        """``node`` is in the expression of an f-string ``{expr=}``, whose text is printed."""
+        """``node`` is in the expression of an f-string ``{expr=}``, whose text is printed.
+
+        The walk's own contexts say the same (``Context.always``, Frame.SHOWN)
+        for the node being visited; this answers for any node, after the walk.
+        """
         child: cst.CSTNode = node
         current = self.parent(node)
         while current is not None and not isinstance(current, (cst.FunctionDef, cst.Lambda)):

@@ -607,7 +607,7 @@ class HttpxFixer(Fixer):
         if auth is not None:
             return f"{where} on line {pos}: {auth}"
         if self.shown_in_fstring(call):
-            return f"{where} on line {pos} is inside an f-string `=` expression (its source text is printed)"
+            return f"{where} on line {pos} is inside {Frame.SHOWN.value}"
         node: cst.CSTNode | None = call
         statement = None
         while node is not None and not isinstance(node, cst.FunctionDef):

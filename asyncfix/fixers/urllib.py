@@ -415,7 +415,7 @@ class UrlopenFixer(Fixer):
         ):
             return f"`{plan.response}` is used in a nested function, lambda or comprehension"
         if self.shown_in_fstring(use):
-            return f"`{plan.response}` is used inside an f-string `=` expression (its source text is printed)"
+            return f"`{plan.response}` is used inside {Frame.SHOWN.value}"
         parent = self.parent(use)
         if isinstance(parent, cst.Arg):
             return self._json_load(parent, plan)
